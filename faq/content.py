@@ -1,0 +1,277 @@
+"""Load and validate the curated content: entries, synonyms, notices and matching settings.
+
+Loading is all-or-nothing: every problem in every file is collected and reported with the
+file, the entry id and the field, and nothing is returned unless everything is valid, so the
+caller keeps serving the last good FAQ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from faq import facts
+from faq.models import Entry, EntryKind, Notice
+
+CONTENT_DIR = Path(__file__).parent / "content"
+M = TypeVar("M", bound=BaseModel)
+
+
+class AcceptRule(BaseModel):
+    """A match is on topic when its coverage and evidence both reach one rule's floor."""
+
+    coverage: float
+    evidence: float
+
+
+class ScoreWeights(BaseModel):
+    """How the three signals of the matcher add up to one score."""
+
+    coverage: float
+    lexical: float
+    fuzzy: float
+
+
+class MatchingConfig(BaseModel):
+    """Thresholds of the answer/clarify/escalate decision (see content/matching.yaml)."""
+
+    weights: ScoreWeights
+    answer_min_score: float
+    answer_min_margin: float
+    answer_min_coverage_lead: float
+    clarify_min_score: float
+    accept: list[AcceptRule]
+    smalltalk_min_score: float
+    smalltalk_min_fuzzy: float
+    max_candidates: int = 3
+    light_words: list[str] = []
+
+
+class MessageSet(BaseModel):
+    """User-facing texts in one language (see content/messages.yaml)."""
+
+    hr_contact: str
+    escalate_generic: str
+    escalate_entry_suffix: str
+    escalate_hr_notified: str
+    clarify_intro: str
+    clarify_none: str
+    sources_label: str
+    updated_label: str
+    empty_question: str
+    my_number_warning: str
+    feedback_thanks: str
+    feedback_sorry: str
+    ask_hr_button: str
+    chat_welcome: str
+
+    def text(self, name: str) -> str:
+        """A message with {hr} filled in, so the HR line is written only once."""
+        return getattr(self, name).replace("{hr}", self.hr_contact)
+
+
+class Messages(BaseModel):
+    ja: MessageSet
+    en: MessageSet
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a content file, precise enough for HR to fix it."""
+
+    file: str
+    entry_id: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.entry_id:
+            where += f" [entry {self.entry_id}]"
+        if self.field:
+            where += f" field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised when content is invalid; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class FaqContent:
+    """Everything the engine needs, validated together."""
+
+    entries: list[Entry]
+    synonyms: dict[str, list[str]]
+    notices: dict[str, Notice]
+    matching: MatchingConfig
+    messages: Messages
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def active_entries(self) -> list[Entry]:
+        return [e for e in self.entries if not e.retired]
+
+
+def _field_path(loc: Iterable[Any]) -> str:
+    return ".".join(str(part) for part in loc) or "(entry)"
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(path.name, None, None, f"cannot read file: {exc}"))
+    except yaml.YAMLError as exc:
+        problems.append(Problem(path.name, None, None, f"not valid YAML: {exc}"))
+    return None
+
+
+def parse_entry(raw: Any, file: str, problems: list[Problem]) -> Entry | None:
+    """Validate one raw mapping as an Entry, appending problems instead of raising."""
+    if not isinstance(raw, dict):
+        problems.append(Problem(file, None, None, "an entry must be a mapping of fields"))
+        return None
+    entry_id = str(raw.get("id")) if raw.get("id") is not None else None
+    try:
+        return Entry.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append(Problem(file, entry_id, _field_path(err["loc"]), err["msg"]))
+    return None
+
+
+def load_notices(directory: Path, problems: list[Problem]) -> dict[str, Notice]:
+    """Read notice Markdown files with a YAML front matter block."""
+    notices: dict[str, Notice] = {}
+    for path in sorted(directory.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        parts = text.split("---", 2)
+        if not text.startswith("---") or len(parts) < 3:
+            problems.append(Problem(path.name, None, None, "missing '---' front matter"))
+            continue
+        try:
+            meta = yaml.safe_load(parts[1]) or {}
+            notice = Notice.model_validate({**meta, "body": parts[2].strip()})
+        except (yaml.YAMLError, ValidationError) as exc:
+            problems.append(Problem(path.name, None, None, f"invalid front matter: {exc}"))
+            continue
+        notices[notice.id] = notice
+    return notices
+
+
+def notice_text(notice: Notice) -> str:
+    """The text facts may be checked against: the body plus the notice's own date."""
+    return f"{notice.date.isoformat()}\n{notice.body}"
+
+
+def check_entry_against_notices(
+    entry: Entry, notices: dict[str, Notice], file: str
+) -> list[Problem]:
+    """Every quote is verbatim in its notice; every fact in an answer is in a cited notice."""
+    problems: list[Problem] = []
+    cited: list[Notice] = []
+    for i, source in enumerate(entry.sources):
+        notice = notices.get(source.notice)
+        if notice is None:
+            problems.append(Problem(file, entry.id, f"sources.{i}.notice",
+                                    f"unknown notice '{source.notice}' (known: {', '.join(sorted(notices))})"))
+            continue
+        cited.append(notice)
+        if source.quote not in notice.body:
+            problems.append(Problem(file, entry.id, f"sources.{i}.quote",
+                                    f"quote is not verbatim in notice {notice.id}"))
+    if entry.kind is EntryKind.ANSWER and cited:
+        known = "\n".join(notice_text(n) for n in cited)
+        for name in ("answer", "answer_en"):
+            for fact in facts.unsupported(getattr(entry, name), known):
+                problems.append(Problem(file, entry.id, name,
+                                        f"states {fact}, which no cited notice contains"))
+    return problems
+
+
+def validate_entries(
+    entries_by_file: list[tuple[str, Entry]], notices: dict[str, Notice]
+) -> list[Problem]:
+    """Cross-entry checks: unique ids and honest sources."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for file, entry in entries_by_file:
+        if entry.id in seen:
+            problems.append(Problem(file, entry.id, "id", f"duplicate id (also in {seen[entry.id]})"))
+        seen.setdefault(entry.id, file)
+        problems.extend(check_entry_against_notices(entry, notices, file))
+    return problems
+
+
+def load_entry_files(location: Path, problems: list[Problem]) -> list[tuple[str, Entry]]:
+    """Read one entry file, or every *.yaml file of a folder; a file may hold a list of entries."""
+    if location.is_file():
+        paths = [location]
+    else:
+        paths = sorted(location.glob("*.yaml")) + sorted(location.glob("*.yml"))
+        if not paths:
+            problems.append(Problem(str(location), None, None, "no entry files (*.yaml) found"))
+    loaded: list[tuple[str, Entry]] = []
+    for path in paths:
+        raw = _read_yaml(path, problems)
+        items = raw if isinstance(raw, list) else [raw]
+        for item in items:
+            entry = parse_entry(item, path.name, problems)
+            if entry is not None:
+                loaded.append((path.name, entry))
+    return loaded
+
+
+def load_synonyms(path: Path, problems: list[Problem]) -> dict[str, list[str]]:
+    raw = _read_yaml(path, problems) if path.exists() else {}
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(x, str) for x in v)
+        for k, v in raw.items()
+    ):
+        problems.append(Problem(path.name, None, None,
+                                "must map each canonical word to a list of variant strings"))
+        return {}
+    return {k: list(v) for k, v in raw.items()}
+
+
+def _load_model(path: Path, model: type[M], problems: list[Problem]) -> M | None:
+    raw = _read_yaml(path, problems)
+    if raw is None:
+        problems.append(Problem(path.name, None, None, "file is missing or empty"))
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append(Problem(path.name, None, _field_path(err["loc"]), err["msg"]))
+    return None
+
+
+def load_content(directory: Path = CONTENT_DIR, *, with_entries: bool = True) -> FaqContent:
+    """Load the whole content directory, raising ContentError with every problem found.
+
+    ``with_entries=False`` loads only notices, synonyms, settings and messages, for a
+    process that serves the entries kept in its database.
+    """
+    problems: list[Problem] = []
+    notices = load_notices(directory / "notices", problems)
+    entries = load_entry_files(directory / "entries", problems) if with_entries else []
+    synonyms = load_synonyms(directory / "synonyms.yaml", problems)
+    matching = _load_model(directory / "matching.yaml", MatchingConfig, problems)
+    messages = _load_model(directory / "messages.yaml", Messages, problems)
+    problems.extend(validate_entries(entries, notices))
+    if problems or matching is None or messages is None:
+        raise ContentError(problems)
+    return FaqContent([e for _, e in entries], synonyms, notices, matching, messages)

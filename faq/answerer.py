@@ -1,0 +1,82 @@
+"""The decision: answer, clarify, escalate or smalltalk.
+
+This is the one place that turns match scores into what the person is told. Thresholds come
+from content/matching.yaml; the reasoning behind them is in the README ("Matching").
+"""
+
+from __future__ import annotations
+
+from faq.content import FaqContent
+from faq.matcher import Matcher, Scored
+from faq.models import Candidate, Decision, EntryKind, Outcome
+from faq.normalize import Normalizer
+from faq.privacy import mask_my_numbers
+
+# Matching looks at the start of a message; a 50,000-character paste decides no better.
+MAX_MATCH_CHARS = 2000
+
+
+class Answerer:
+    """Decides what to reply to a question, from the current FAQ content."""
+
+    def __init__(self, content: FaqContent):
+        self.content = content
+        self.config = content.matching
+        self.normalizer = Normalizer(content.synonyms, self.config.light_words)
+        self.matcher = Matcher(content.entries, self.normalizer, self.config.weights)
+
+    def decide(self, question: str) -> Decision:
+        """Match ``question`` and decide; a マイナンバー in it is masked before anything else."""
+        masked = mask_my_numbers(question)
+        analysis = self.normalizer.analyze(masked[:MAX_MATCH_CHARS])
+        base = {
+            "question": masked,
+            "language": analysis.language,
+            "contains_my_number": masked != question,
+        }
+        if not analysis.compact:
+            return Decision(outcome=Outcome.SMALLTALK, **base)
+        ranked = self.matcher.rank(analysis)
+        candidates = [
+            Candidate(entry_id=s.entry_id, score=round(s.score, 4))
+            for s in ranked
+            if s.kind is EntryKind.ANSWER
+        ][: self.config.max_candidates]
+        top = ranked[0] if ranked else None
+        if top is None:
+            return Decision(outcome=Outcome.ESCALATE, **base)
+        score = round(top.score, 4)
+        if top.kind is EntryKind.SMALLTALK and self._is_smalltalk(top):
+            return Decision(outcome=Outcome.SMALLTALK, entry_id=top.entry_id, score=score, **base)
+        if top.kind is not EntryKind.ESCALATE and not self._on_topic(top):
+            return Decision(outcome=Outcome.ESCALATE, score=score, candidates=candidates, **base)
+        if top.kind is EntryKind.ESCALATE:
+            return Decision(outcome=Outcome.ESCALATE, entry_id=top.entry_id, score=score,
+                            candidates=candidates, **base)
+        if top.score >= self.config.answer_min_score and self._leads(ranked):
+            return Decision(outcome=Outcome.ANSWER, entry_id=top.entry_id, score=score,
+                            candidates=candidates, **base)
+        close = [c for c in candidates if c.score >= self.config.clarify_min_score]
+        return Decision(outcome=Outcome.CLARIFY, score=score, candidates=close or candidates[:1], **base)
+
+    def _on_topic(self, top: Scored) -> bool:
+        """Enough of the question is about the entry: see ``accept`` in matching.yaml."""
+        return top.score >= self.config.clarify_min_score and any(
+            top.coverage >= rule.coverage and top.evidence >= rule.evidence for rule in self.config.accept
+        )
+
+    def _is_smalltalk(self, top: Scored) -> bool:
+        """A greeting or thanks, not a question that merely starts with one."""
+        return top.score >= self.config.smalltalk_min_score and (
+            self._on_topic(top) or top.fuzzy >= self.config.smalltalk_min_fuzzy
+        )
+
+    def _leads(self, ranked: list[Scored]) -> bool:
+        """The best entry is clearly ahead of the next answer entry (the ones clarify offers):
+        by score, or by covering clearly more of the question."""
+        rival = next((s for s in ranked[1:] if s.kind is EntryKind.ANSWER), None)
+        if rival is None:
+            return True
+        top = ranked[0]
+        return (top.score - rival.score >= self.config.answer_min_margin
+                or top.coverage - rival.coverage >= self.config.answer_min_coverage_lead)

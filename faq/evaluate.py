@@ -1,0 +1,112 @@
+"""Accuracy of the engine on labelled questions: the regression test of every FAQ edit."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from faq.models import Decision, Outcome
+
+ESCALATE, SMALLTALK = "escalate", "smalltalk"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    q: str
+    expect: str
+    style: str = ""
+
+
+@dataclass
+class Report:
+    total: int = 0
+    in_scope: int = 0
+    top1: int = 0
+    top3: int = 0
+    escalate_total: int = 0
+    false_answers: int = 0
+    escalated: int = 0
+    smalltalk_total: int = 0
+    smalltalk_ok: int = 0
+    correct: int = 0
+    by_style: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    misses: list[dict[str, object]] = field(default_factory=list)
+
+    @staticmethod
+    def _ratio(a: int, b: int) -> float:
+        return round(a / b, 4) if b else 0.0
+
+    def metrics(self) -> dict[str, float]:
+        """The five figures the benchmark and the README report, as fractions."""
+        return {
+            "top1": self._ratio(self.top1, self.in_scope),
+            "top3": self._ratio(self.top3, self.in_scope),
+            "false_answer": self._ratio(self.false_answers, self.escalate_total),
+            "smalltalk": self._ratio(self.smalltalk_ok, self.smalltalk_total),
+            "overall": self._ratio(self.correct, self.total),
+        }
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            **self.metrics(),
+            "escalate_accuracy": self._ratio(self.escalated, self.escalate_total),
+            "counts": {"total": self.total, "in_scope": self.in_scope,
+                       "escalate": self.escalate_total, "smalltalk": self.smalltalk_total},
+            "by_style": {s: self._ratio(ok, n) for s, (ok, n) in sorted(self.by_style.items())},
+            "misses": self.misses,
+        }
+
+
+def read_labelled(path: Path) -> list[Labelled]:
+    """JSON lines with ``q`` and ``expect`` (entry id, ``escalate`` or ``smalltalk``)."""
+    rows: list[Labelled] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            rows.append(Labelled(str(raw["q"]), str(raw["expect"]), str(raw.get("style", ""))))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{number}: expected a JSON object with 'q' and 'expect' ({exc})") from exc
+    return rows
+
+
+def is_correct(expect: str, decision: Decision) -> bool:
+    if expect == ESCALATE:
+        return decision.outcome is Outcome.ESCALATE
+    if expect == SMALLTALK:
+        return decision.outcome is Outcome.SMALLTALK
+    return decision.outcome is Outcome.ANSWER and decision.entry_id == expect
+
+
+def evaluate(rows: Iterable[Labelled], decide: Callable[[str], Decision]) -> Report:
+    """Run every question through ``decide`` and count what went right."""
+    report = Report()
+    for row in rows:
+        decision = decide(row.q)
+        ok = is_correct(row.expect, decision)
+        report.total += 1
+        report.correct += ok
+        if row.style:
+            report.by_style[row.style][0] += ok
+            report.by_style[row.style][1] += 1
+        if row.expect == ESCALATE:
+            report.escalate_total += 1
+            report.escalated += ok
+            report.false_answers += decision.outcome is Outcome.ANSWER
+        elif row.expect == SMALLTALK:
+            report.smalltalk_total += 1
+            report.smalltalk_ok += ok
+        else:
+            report.in_scope += 1
+            report.top1 += ok
+            ranked = ([decision.entry_id] if decision.entry_id else []) + [c.entry_id for c in decision.candidates]
+            report.top3 += row.expect in list(dict.fromkeys(ranked))[:3]
+        if not ok:
+            report.misses.append({"q": row.q, "expect": row.expect, "outcome": decision.outcome.value,
+                                  "entry_id": decision.entry_id,
+                                  "candidates": [c.entry_id for c in decision.candidates]})
+    return report

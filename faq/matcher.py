@@ -1,0 +1,138 @@
+"""Rank FAQ entries for a question.
+
+Three signals, each measured on the dev set to help (see README "Matching"):
+- BM25 (bm25s) over content words and character bigrams, one document per entry holding
+  all its phrasings: ranks entries and tolerates typos and compound splits;
+- coverage: the IDF-weighted share of the question's content words that the entry's
+  phrasings contain. A question that shares a word with a topic but asks something else
+  (「マイナンバーの通知カードをなくした」) covers little of any entry;
+- rapidfuzz similarity to the closest single phrasing, for short and near-verbatim questions.
+The bot never answers from BM25 alone: the decision in ``answerer`` needs coverage too.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from faq.content import ScoreWeights
+from faq.models import Entry, EntryKind
+from faq.normalize import Analysis, Language, Normalizer
+
+# bm25s sets its own logger to DEBUG on import; index builds are not worth a log line.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+# How many BM25 leaders get the (costlier) coverage and fuzzy scoring.
+PREFILTER = 12
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One entry's score for a question, with the signals behind it."""
+
+    entry_id: str
+    kind: EntryKind
+    score: float
+    coverage: float
+    evidence: float
+    lexical: float
+    fuzzy: float
+
+
+def _bigrams(text: str) -> list[str]:
+    if len(text) < 2:
+        return [text] if text else []
+    return [text[i : i + 2] for i in range(len(text) - 1)]
+
+
+def index_terms(analysis: Analysis) -> list[str]:
+    """Terms of one text for BM25: content words plus character bigrams."""
+    words = [f"w:{t}" for t in analysis.tokens]
+    grams = _bigrams("".join(analysis.tokens)) if analysis.language == "ja" else []
+    return words + [f"c:{g}" for g in grams]
+
+
+class _LanguageIndex:
+    """The index of one language's phrasings."""
+
+    def __init__(self, entries: list[Entry], analyses: list[list[Analysis]]):
+        self.entries = entries
+        self.phrasings = [[a.compact for a in group] for group in analyses]
+        self.flat_phrasings = [p for group in self.phrasings for p in group]
+        self.flat_owner = np.array(
+            [i for i, group in enumerate(self.phrasings) for _ in group], dtype=np.int64
+        )
+        self.vocab = [set(t for a in group for t in a.tokens) for group in analyses]
+        df = Counter(t for v in self.vocab for t in v)
+        n = max(len(entries), 1)
+        self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
+        self.unknown_idf = math.log(1 + n)
+        self.bm25 = bm25s.BM25()
+        corpus = [[t for a in group for t in index_terms(a)] or ["_"] for group in analyses]
+        self.bm25.index(corpus, show_progress=False)
+
+    def weight(self, token: str) -> float:
+        return self.idf.get(token, self.unknown_idf)
+
+    def coverage(self, tokens: tuple[str, ...], i: int) -> tuple[float, float]:
+        """(share of the question's word weight the entry holds, that weight itself)."""
+        if not tokens:
+            return 0.0, 0.0
+        total = sum(self.weight(t) for t in tokens)
+        hit = sum(self.weight(t) for t in set(tokens) if t in self.vocab[i])
+        return min(hit / total, 1.0), hit
+
+    def fuzzy(self, text: str, i: int) -> float:
+        if not text:
+            return 0.0
+        best = process.extractOne(text, self.phrasings[i], scorer=fuzz.ratio)
+        return (best[1] / 100.0) if best else 0.0
+
+
+class Matcher:
+    """Scores a question against every active entry, in the question's language."""
+
+    def __init__(self, entries: list[Entry], normalizer: Normalizer, weights: ScoreWeights):
+        self.normalizer = normalizer
+        self.weights = weights
+        self.entries = [e for e in entries if not e.retired]
+        self._index: dict[Language, _LanguageIndex] = {
+            "ja": _LanguageIndex(
+                self.entries,
+                [[normalizer.analyze(p, "ja") for p in e.all_phrasings()] for e in self.entries],
+            ),
+            "en": _LanguageIndex(
+                self.entries,
+                [[normalizer.analyze(p, "en") for p in e.all_phrasings_en()] for e in self.entries],
+            ),
+        }
+
+    def rank(self, analysis: Analysis) -> list[Scored]:
+        """Entries best first; empty when nothing in the question is comparable."""
+        index = self._index[analysis.language]
+        terms = index_terms(analysis)
+        if not terms or not self.entries:
+            return []
+        raw = index.bm25.get_scores(terms)
+        top = float(raw.max()) if len(raw) else 0.0
+        if top <= 0:
+            order = []
+        else:
+            order = [int(i) for i in np.argsort(-raw)[:PREFILTER] if raw[i] > 0]
+        results: list[Scored] = []
+        for i in order:
+            lexical = float(raw[i]) / top
+            coverage, evidence = index.coverage(analysis.tokens, i)
+            fuzzy = index.fuzzy(analysis.compact, i)
+            w = self.weights
+            score = w.coverage * coverage + w.lexical * lexical + w.fuzzy * fuzzy
+            entry = self.entries[i]
+            results.append(Scored(entry.id, entry.kind, score, coverage, evidence, lexical, fuzzy))
+        results.sort(key=lambda s: s.score, reverse=True)
+        return results

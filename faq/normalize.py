@@ -1,0 +1,171 @@
+"""Turn what staff type into a comparable form.
+
+Slack markup and HTML entities are removed, then NFKC (half-width katakana, full-width
+ASCII), lower case, the HR-editable synonym table (表記ゆれ), SudachiPy's normalised
+dictionary forms (漏えい→漏洩, みれる→見る) and katakana→hiragana folding.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+import jaconv
+from sudachipy import Dictionary, SplitMode
+
+_SLACK_USER = re.compile(r"<[@#!][^>]*>")
+_SLACK_LINK = re.compile(r"<([^>|]+)\|([^>]*)>")
+_SLACK_URL = re.compile(r"<([^>]+)>")
+_EMOJI = re.compile(r":[a-z0-9_+\-']+:")
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]")
+_SPACES = re.compile(r"\s+")
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+_LATIN = re.compile(r"[a-zA-Z]")
+_WORD_EN = re.compile(r"[a-z0-9]+")
+
+# Parts of speech that carry meaning; particles, auxiliaries and symbols are dropped.
+_CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "代名詞", "副詞", "感動詞", "接尾辞", "接頭辞"}
+_EN_STOPWORDS = {
+    "a", "an", "the", "is", "are", "was", "were", "be", "been", "do", "does", "did", "i", "my",
+    "me", "we", "our", "you", "your", "it", "its", "to", "of", "in", "on", "for", "and", "or",
+    "this", "that", "there", "any", "can", "will", "would", "should", "could", "please", "about",
+    "what", "with", "at", "by", "from", "so", "if", "has", "have", "had",
+}
+
+Language = Literal["ja", "en"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A question or phrasing in every form the matcher compares."""
+
+    clean: str
+    compact: str
+    tokens: tuple[str, ...]
+    glyphs: str
+    language: Language
+
+
+def strip_slack_markup(text: str) -> str:
+    """Remove mentions and emoji, keep link labels, and unescape Slack's entities."""
+    text = _SLACK_LINK.sub(r" \2 ", text)
+    text = _SLACK_USER.sub(" ", text)
+    text = _SLACK_URL.sub(r" \1 ", text)
+    text = _EMOJI.sub(" ", text)
+    return html.unescape(text)
+
+
+def clean(text: str) -> str:
+    """Slack markup, control characters, NFKC, lower case and single spaces."""
+    text = strip_slack_markup(text)
+    text = _CONTROL.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold_kana(text: str) -> str:
+    """Katakana to hiragana, so スマホ and すまほ compare equal."""
+    return jaconv.kata2hira(text)
+
+
+def compact(text: str) -> str:
+    """Folded text without punctuation or spaces, for character-level comparison."""
+    folded = fold_kana(text)
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
+
+
+def detect_language(text: str) -> Language:
+    """English only when the text has Latin letters and no Japanese script at all."""
+    if _JAPANESE.search(text) or not _LATIN.search(text):
+        return "ja"
+    return "en"
+
+
+class Normalizer:
+    """Applies the synonym table and SudachiPy; one instance serves all threads."""
+
+    def __init__(self, synonyms: dict[str, list[str]], light_words: Iterable[str] = ()):
+        self._light_words = {fold_kana(w) for w in light_words}
+        self._replacements: dict[str, str] = {}
+        for canonical_form, variants in synonyms.items():
+            target = clean(canonical_form)
+            for variant in [canonical_form, *variants]:
+                key = clean(variant)
+                for form in {key, fold_kana(key), jaconv.hira2kata(key)}:
+                    if form:
+                        self._replacements.setdefault(form, target)
+        ordered = sorted(self._replacements, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        terms = sorted(set(self._replacements.values()), key=len, reverse=True)
+        self._terms = re.compile("|".join(map(re.escape, terms))) if terms else None
+        # In character-level forms a table term is one private-use character, so a long
+        # term such as エムケイシステム weighs like one character, not eight.
+        self._glyph = {fold_kana(t): chr(0xE000 + i) for i, t in enumerate(terms)}
+        folded_terms = sorted(self._glyph, key=len, reverse=True)
+        self._glyph_pattern = re.compile("|".join(map(re.escape, folded_terms))) if terms else None
+        self._dictionary = Dictionary(dict="core")
+        self._local = threading.local()
+
+    def _tokenizer(self):
+        tok = getattr(self._local, "tokenizer", None)
+        if tok is None:
+            tok = self._dictionary.tokenizer(mode=SplitMode.A)
+            self._local.tokenizer = tok
+        return tok
+
+    def canonicalize(self, text: str) -> str:
+        """Replace every known variant with its canonical form (longest match first)."""
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: self._replacements[m.group(0)], text)
+
+    def _sudachi_tokens(self, text: str) -> list[str]:
+        tokens: list[str] = []
+        for morpheme in self._tokenizer().tokenize(text):
+            pos = morpheme.part_of_speech()
+            if pos[0] not in _CONTENT_POS or pos[1] == "数詞":
+                continue
+            form = fold_kana(morpheme.normalized_form().lower())
+            if form not in self._light_words:
+                tokens.append(form)
+        return tokens
+
+    def _japanese_tokens(self, text: str) -> list[str]:
+        """Content words; terms of the synonym table stay whole, one token each."""
+        if self._terms is None:
+            return self._sudachi_tokens(text)
+        tokens: list[str] = []
+        start = 0
+        for match in self._terms.finditer(text):
+            tokens += self._sudachi_tokens(text[start : match.start()])
+            tokens.append(fold_kana(match.group(0)))
+            start = match.end()
+        return tokens + self._sudachi_tokens(text[start:])
+
+    def analyze(self, text: str, language: Language | None = None) -> Analysis:
+        """Every comparable form of ``text``; the language is detected unless given."""
+        cleaned = clean(text)
+        lang = language or self._language(cleaned)
+        if lang == "en":
+            tokens = [w for w in _WORD_EN.findall(cleaned) if w not in _EN_STOPWORDS]
+            return Analysis(cleaned, compact(cleaned), tuple(tokens), "".join(tokens), lang)
+        # The synonym table is Japanese 表記ゆれ; English text is matched as written.
+        cleaned = self.canonicalize(cleaned)
+        # Sudachi is slow on pathological input; the first 2,000 characters decide.
+        tokens = self._japanese_tokens(cleaned[:2000])
+        glyphs = "".join(self._glyph.get(t, t) for t in tokens)
+        folded = compact(cleaned)
+        if self._glyph_pattern is not None:
+            folded = self._glyph_pattern.sub(lambda m: self._glyph[m.group(0)], folded)
+        return Analysis(cleaned, folded, tuple(tokens), glyphs, lang)
+
+    def _language(self, cleaned: str) -> Language:
+        """English needs a Latin word that is not a table term (MKS alone is Japanese usage)."""
+        if detect_language(cleaned) == "ja":
+            return "ja"
+        words = _WORD_EN.findall(cleaned)
+        return "en" if any(w not in self._replacements for w in words) else "ja"

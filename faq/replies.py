@@ -1,0 +1,103 @@
+"""Compose what the person is told from a decision, in their language.
+
+Structured so the Slack layer renders Block Kit and the CLI prints plain text from the very
+same parts: the local chat shows exactly what the bot would post.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+from faq.content import FaqContent, MessageSet
+from faq.models import Decision, Entry, Outcome
+
+
+class SourceRef(BaseModel):
+    notice_id: str
+    title: str
+    issuer: str
+    date: dt.date
+
+
+class Choice(BaseModel):
+    entry_id: str
+    question: str
+
+
+class Reply(BaseModel):
+    outcome: Outcome
+    language: str
+    body: str
+    entry_id: str | None = None
+    entry_question: str | None = None
+    sources: list[SourceRef] = Field(default_factory=list)
+    updated: dt.date | None = None
+    choices: list[Choice] = Field(default_factory=list)
+    footer: str | None = None
+    warning: str | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+
+    def as_text(self) -> str:
+        """The whole reply as plain text (local chat, `faqbot ask`)."""
+        parts = [self.warning] if self.warning else []
+        parts.append(self.body)
+        if self.choices:
+            parts.append("\n".join(f"{i}. {c.question}" for i, c in enumerate(self.choices, 1)))
+        if self.sources:
+            cited = "\n".join(f"・{s.title}（{s.issuer}、{s.date.isoformat()}）" for s in self.sources)
+            parts.append(f"{self.labels['sources']}:\n{cited}")
+        if self.updated:
+            parts.append(f"{self.labels['updated']}: {self.updated.isoformat()}")
+        if self.footer:
+            parts.append(self.footer)
+        return "\n\n".join(parts)
+
+
+def _question(entry: Entry, language: str) -> str:
+    return entry.question_en if language == "en" else entry.question
+
+
+def _answer(entry: Entry, language: str) -> str:
+    return entry.answer_en if language == "en" else entry.answer
+
+
+def compose(decision: Decision, content: FaqContent) -> Reply:
+    """The reply for ``decision``; never states anything but curated content."""
+    lang = decision.language
+    msg: MessageSet = content.messages.en if lang == "en" else content.messages.ja
+    entry = content.entry(decision.entry_id) if decision.entry_id else None
+    reply = Reply(
+        outcome=decision.outcome, language=lang, body="",
+        labels={"sources": msg.sources_label, "updated": msg.updated_label},
+        warning=msg.text("my_number_warning") if decision.contains_my_number else None,
+    )
+    if decision.outcome is Outcome.ANSWER and entry:
+        reply.body = _answer(entry, lang)
+        reply.entry_id, reply.entry_question = entry.id, _question(entry, lang)
+        reply.updated = entry.updated
+        seen: list[str] = []
+        for source in entry.sources:
+            if source.notice not in seen and source.notice in content.notices:
+                seen.append(source.notice)
+                n = content.notices[source.notice]
+                reply.sources.append(SourceRef(notice_id=n.id, title=n.title, issuer=n.issuer, date=n.date))
+    elif decision.outcome is Outcome.CLARIFY:
+        reply.body = msg.text("clarify_intro")
+        for cand in decision.candidates:
+            if (e := content.entry(cand.entry_id)) is not None:
+                reply.choices.append(Choice(entry_id=e.id, question=_question(e, lang)))
+        reply.footer = msg.text("clarify_none")
+    elif decision.outcome is Outcome.ESCALATE:
+        if entry:
+            reply.entry_id = entry.id
+            reply.body = f"{_answer(entry, lang)}{' ' if lang == 'en' else ''}{msg.text('escalate_entry_suffix')}"
+        else:
+            reply.body = msg.text("escalate_generic")
+    elif entry:
+        reply.entry_id = entry.id
+        reply.body = _answer(entry, lang)
+    else:
+        reply.body = msg.text("empty_question")
+    return reply

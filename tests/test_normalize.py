@@ -1,0 +1,36 @@
+from faq.normalize import Normalizer, clean, compact, detect_language, strip_slack_markup
+
+
+def test_slack_markup_is_removed_and_labels_kept():
+    text = "<@U04ABCDEF> 詳細は <https://example.com|公式発表> を :eyes: 見て &amp; &lt;確認&gt;"
+    assert strip_slack_markup(text).split() == ["詳細は", "公式発表", "を", "見て", "&", "<確認>"]
+
+
+def test_width_case_and_kana_fold():
+    assert clean("ｴﾑｹｲｼｽﾃﾑ ＭＫＳ") == "エムケイシステム mks"
+    assert compact("マイナンバー、 ですか？") == compact("まいなんばーですか")
+
+
+def test_control_characters_become_spaces():
+    assert clean("a\x00b\u200bc\x7f") == "a b c"
+
+
+def test_language_detection():
+    assert detect_language("Is my data safe?") == "en"
+    assert detect_language("MKSの件") == "ja"
+    assert detect_language("12345") == "ja"
+
+
+def test_synonyms_fold_variants_to_one_token(content):
+    n = Normalizer(content.synonyms, content.matching.light_words)
+    assert n.analyze("個人番号").tokens == n.analyze("マイナンバー").tokens
+    assert n.analyze("ｴﾑｹｲｼｽﾃﾑ").tokens == n.analyze("MKS").tokens == n.analyze("エムケイシステム").tokens
+    assert n.analyze("問合せ先").tokens == n.analyze("問い合わせ").tokens
+    # Longer variants win: マイナカード is a card, not the number.
+    assert n.analyze("マイナカード").tokens != n.analyze("マイナ").tokens
+
+
+def test_sudachi_normalises_spelling_and_drops_particles(content):
+    n = Normalizer(content.synonyms, content.matching.light_words)
+    assert n.analyze("くわしいことはどこでみれるの").tokens == n.analyze("詳しいことはどこで見れるの").tokens
+    assert "は" not in n.analyze("原因は何ですか").tokens

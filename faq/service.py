@@ -1,0 +1,88 @@
+"""The engine as one object: the database's entries, the decision, the reply, the log.
+
+The bot, the CLI and the tests hold one FaqService. Entries live in the database (the
+shipped files are imported on first start); when any process changes an entry, the
+others notice the new ``entries_version`` on their next question and rebuild the matcher.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from faq.answerer import Answerer
+from faq.content import CONTENT_DIR, ContentError, FaqContent, load_content
+from faq.models import Decision
+from faq.replies import Reply, compose
+from faq.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Answered:
+    decision: Decision
+    reply: Reply
+    question_id: int | None
+
+
+class FaqService:
+    """Answers questions from the entries in ``store`` and keeps itself current."""
+
+    def __init__(self, store: Store, content: FaqContent):
+        self.store = store
+        self._base = content
+        self._lock = threading.Lock()
+        self._version = -1
+        self._answerer: Answerer | None = None
+        self.answerer()
+
+    @classmethod
+    def open(cls, store: Store, content_dir: Path = CONTENT_DIR) -> "FaqService":
+        """Import the shipped FAQ and start; broken entry files never stop a working FAQ.
+
+        When the entry files are invalid but the database already holds entries, the problems
+        are logged and the last good FAQ (the database's) is served.
+        """
+        try:
+            content = load_content(content_dir)
+        except ContentError as exc:
+            if not store.entries():
+                raise
+            log.error("shipped FAQ files are invalid; serving the FAQ in the database:\n%s", exc)
+            content = load_content(content_dir, with_entries=False)
+        else:
+            for entry_id in store.sync_shipped(content.entries):
+                log.info("kept HR's edit of entry %s over the shipped version", entry_id)
+        return cls(store, content)
+
+    def answerer(self) -> Answerer:
+        """The current answerer, rebuilt when entries changed since the last question."""
+        version = self.store.entries_version()
+        if version != self._version or self._answerer is None:
+            with self._lock:
+                if version != self._version or self._answerer is None:
+                    content = replace(self._base, entries=self.store.entries())
+                    self._answerer = Answerer(content)
+                    self._version = version
+        return self._answerer
+
+    @property
+    def content(self) -> FaqContent:
+        return self.answerer().content
+
+    def ask(self, question: str, *, channel_kind: str, user_id: str | None = None,
+            event_id: str | None = None, channel_id: str | None = None,
+            thread_ts: str | None = None, log_question: bool = True) -> Answered:
+        """Decide, compose the reply and (unless told not to) log the masked question."""
+        answerer = self.answerer()
+        decision = answerer.decide(question)
+        reply = compose(decision, answerer.content)
+        question_id = None
+        if log_question:
+            question_id = self.store.log_question(
+                decision, channel_kind=channel_kind, user_id=user_id, event_id=event_id,
+                channel_id=channel_id, thread_ts=thread_ts)
+        return Answered(decision, reply, question_id)

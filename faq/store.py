@@ -1,0 +1,257 @@
+"""SQLite storage through sqlite-utils: entries with revisions, the question log, feedback.
+
+WAL mode and a busy timeout let the bot, the CLI and a second worker share one file.
+The schema has a version and forward-only migrations. Nothing is written unmasked: every
+question passes through ``privacy.mask_personal_data`` here, whatever the caller did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from faq.models import Decision, Entry
+from faq.privacy import mask_personal_data
+
+DEFAULT_DATABASE_PATH = Path("data") / "faqbot.db"
+BUSY_TIMEOUT_MS = 10_000
+SHIPPED_BY = "system:shipped-faq"
+
+
+def database_path() -> Path:
+    """``DATABASE_PATH`` if set, else data/faqbot.db under the working directory."""
+    return Path(os.environ.get("DATABASE_PATH") or DEFAULT_DATABASE_PATH)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _entry_json(entry: Entry) -> str:
+    return entry.model_dump_json()
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["entries"].create(
+        {"id": str, "kind": str, "data": str, "version": int, "retired": int,
+         "shipped": str, "edited_by_hr": int, "updated_at": str, "updated_by": str},
+        pk="id",
+    )
+    db["entry_revisions"].create(
+        {"id": int, "entry_id": str, "version": int, "action": str, "changed_fields": str,
+         "data": str, "changed_by": str, "changed_at": str},
+        pk="id",
+    )
+    db["entry_revisions"].create_index(["entry_id", "version"], unique=True)
+    db["questions"].create(
+        {"id": int, "asked_at": str, "channel_kind": str, "user_id": str, "question": str,
+         "language": str, "outcome": str, "entry_id": str, "score": float, "candidates": str,
+         "event_id": str, "channel_id": str, "thread_ts": str},
+        pk="id",
+    )
+    db["questions"].create_index(["event_id"], unique=True)
+    db["questions"].create_index(["asked_at"])
+    db["feedback"].create(
+        {"id": int, "question_id": int, "user_id": str, "value": int, "entry_id": str,
+         "created_at": str},
+        pk="id",
+        foreign_keys=[("question_id", "questions", "id")],
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Store:
+    """One SQLite file; safe to share between threads of one process and between processes."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                               isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.db = sqlite_utils.Database(conn)
+        if str(path) != ":memory:":
+            self.db.enable_wal()
+        self._lock = threading.RLock()
+        self.migrate()
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """One write transaction, taken up front so two processes queue instead of failing."""
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    # -- schema -------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        if "meta" not in self.db.table_names():
+            return 0
+        row = self.db.execute("select value from meta where key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def migrate(self) -> None:
+        """Apply every migration newer than the file's version, each in its own transaction."""
+        with self.transaction():
+            current = self.schema_version()
+            if current > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"{self.path} has schema version {current}, newer than this faqbot "
+                    f"({SCHEMA_VERSION}); upgrade faqbot instead of downgrading the database"
+                )
+            for number in range(current + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[number - 1](self.db)
+                self.db["meta"].upsert({"key": "schema_version", "value": str(number)}, pk="key")
+
+    # -- entries ------------------------------------------------------------------------
+
+    def entries(self, include_retired: bool = True) -> list[Entry]:
+        rows = self.db.execute("select data, retired from entries order by id").fetchall()
+        loaded = [Entry.model_validate_json(data) for data, _ in rows]
+        return [e for e in loaded if include_retired or not e.retired]
+
+    def entry_row(self, entry_id: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from entries where id = ?", [entry_id]))
+        return rows[0] if rows else None
+
+    def entries_version(self) -> int:
+        """Changes whenever any entry changes, so every process can notice and reload."""
+        row = self.db.execute("select value from meta where key = 'entries_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _bump_entries_version(self, db: sqlite_utils.Database) -> None:
+        db["meta"].upsert({"key": "entries_version", "value": str(self.entries_version() + 1)}, pk="key")
+
+    def _write_entry(self, db: sqlite_utils.Database, entry: Entry, *, version: int, action: str,
+                     changed_by: str, changed_fields: list[str], shipped: str | None,
+                     edited_by_hr: bool) -> None:
+        data = _entry_json(entry)
+        at = now()
+        db["entries"].upsert(
+            {"id": entry.id, "kind": entry.kind.value, "data": data, "version": version,
+             "retired": int(entry.retired), "shipped": shipped, "edited_by_hr": int(edited_by_hr),
+             "updated_at": at, "updated_by": changed_by},
+            pk="id",
+        )
+        db["entry_revisions"].insert(
+            {"entry_id": entry.id, "version": version, "action": action,
+             "changed_fields": json.dumps(changed_fields), "data": data,
+             "changed_by": changed_by, "changed_at": at}
+        )
+        self._bump_entries_version(db)
+
+    def sync_shipped(self, shipped: list[Entry]) -> list[str]:
+        """Import shipped entries: new ones are added, untouched ones updated, HR edits kept.
+
+        Returns the ids of shipped entries that were not applied because HR edited them.
+        """
+        kept: list[str] = []
+        with self.transaction() as db:
+            for entry in shipped:
+                data = _entry_json(entry)
+                row = self.entry_row(entry.id)
+                if row is None:
+                    self._write_entry(db, entry, version=1, action="import", changed_by=SHIPPED_BY,
+                                      changed_fields=["*"], shipped=data, edited_by_hr=False)
+                elif row["shipped"] == data:
+                    continue
+                elif row["edited_by_hr"]:
+                    kept.append(entry.id)
+                else:
+                    old = Entry.model_validate_json(row["data"])
+                    self._write_entry(db, entry, version=row["version"] + 1, action="import",
+                                      changed_by=SHIPPED_BY, changed_fields=changed_fields(old, entry),
+                                      shipped=data, edited_by_hr=False)
+        return kept
+
+    def save_entry(self, entry: Entry, *, changed_by: str, expected_version: int | None,
+                   action: str = "edit") -> int:
+        """Save an HR edit as a new revision; returns the new version.
+
+        ``expected_version`` is the version the editor started from (None for a new entry).
+        If someone saved in between, nothing is written and VersionConflict is raised.
+        """
+        with self.transaction() as db:
+            row = self.entry_row(entry.id)
+            current = row["version"] if row else None
+            if current != expected_version:
+                raise VersionConflict(entry.id, expected_version, current)
+            old = Entry.model_validate_json(row["data"]) if row else None
+            fields = changed_fields(old, entry) if old else ["*"]
+            version = (current or 0) + 1
+            self._write_entry(db, entry, version=version, action=action, changed_by=changed_by,
+                              changed_fields=fields, shipped=row["shipped"] if row else None,
+                              edited_by_hr=True)
+            return version
+
+    def revisions(self, entry_id: str) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "select * from entry_revisions where entry_id = ? order by version", [entry_id]))
+
+    # -- questions and feedback ---------------------------------------------------------
+
+    def log_question(self, decision: Decision, *, channel_kind: str, user_id: str | None,
+                     event_id: str | None = None, channel_id: str | None = None,
+                     thread_ts: str | None = None) -> int | None:
+        """Store one question (masked). Returns its id, or None if ``event_id`` was seen."""
+        row = {
+            "asked_at": now(), "channel_kind": channel_kind, "user_id": user_id,
+            "question": mask_personal_data(decision.question), "language": decision.language,
+            "outcome": decision.outcome.value, "entry_id": decision.entry_id,
+            "score": decision.score,
+            "candidates": json.dumps([c.entry_id for c in decision.candidates]),
+            "event_id": event_id, "channel_id": channel_id, "thread_ts": thread_ts,
+        }
+        try:
+            with self.transaction() as db:
+                return db["questions"].insert(row).last_pk
+        except sqlite3.IntegrityError:
+            return None
+
+    def question(self, question_id: int) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from questions where id = ?", [question_id]))
+        return rows[0] if rows else None
+
+    def add_feedback(self, question_id: int, user_id: str | None, value: int) -> int:
+        entry = self.question(question_id)
+        with self.transaction() as db:
+            return db["feedback"].insert(
+                {"question_id": question_id, "user_id": user_id, "value": 1 if value > 0 else -1,
+                 "entry_id": entry["entry_id"] if entry else None, "created_at": now()}
+            ).last_pk
+
+
+class VersionConflict(Exception):
+    """Someone else saved the entry since the editor opened it."""
+
+    def __init__(self, entry_id: str, expected: int | None, current: int | None):
+        self.entry_id, self.expected, self.current = entry_id, expected, current
+        super().__init__(f"entry {entry_id} is at version {current}, not {expected}")
+
+
+def changed_fields(old: Entry, new: Entry) -> list[str]:
+    """Names of the fields that differ, for the revision history."""
+    before, after = old.model_dump(), new.model_dump()
+    return sorted(k for k in after if before.get(k) != after.get(k))

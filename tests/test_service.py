@@ -1,0 +1,47 @@
+"""The service: import on first start, live reload across processes, last good FAQ kept."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from faq.content import CONTENT_DIR, ContentError
+from faq.models import Outcome
+from faq.service import FaqService
+from faq.store import Store
+
+
+def test_first_start_imports_and_answers(service: FaqService):
+    answered = service.ask("マイナンバーは大丈夫？", channel_kind="im", user_id="U1")
+    assert answered.decision.outcome is Outcome.ANSWER
+    assert answered.question_id is not None
+    assert "暗号化" in answered.reply.as_text()
+
+
+def test_an_edit_in_another_process_answers_the_next_question(service: FaqService, db_path: Path):
+    other = Store(db_path)  # another process's connection to the same file
+    entry = next(e for e in other.entries() if e.id == "contact-hr")
+    other.save_entry(entry.model_copy(update={"answer": "人事課の窓口は平日9時から開いています。"}),
+                     changed_by="U_HR", expected_version=1)
+    answered = service.ask("人事課の電話番号は？", channel_kind="im", log_question=False)
+    assert answered.reply.body == "人事課の窓口は平日9時から開いています。"
+
+
+def test_broken_files_keep_the_last_good_faq(tmp_path: Path, db_path: Path, caplog):
+    FaqService.open(Store(db_path))  # a good start imports the FAQ
+    broken = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, broken)
+    (broken / "entries" / "leak.yaml").write_text("id: leak\nanswer: [\n", encoding="utf-8")
+    service = FaqService.open(Store(db_path), broken)
+    assert "leak.yaml" in caplog.text
+    assert service.ask("情報は漏れた？", channel_kind="im", log_question=False).decision.entry_id == "leak"
+
+
+def test_broken_files_on_an_empty_database_stop_with_the_problems(tmp_path: Path, db_path: Path):
+    broken = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, broken)
+    (broken / "entries" / "leak.yaml").write_text("id: leak\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="leak.yaml"):
+        FaqService.open(Store(db_path), broken)

@@ -1,0 +1,112 @@
+"""The store on real SQLite files in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from faq.models import Decision, Outcome
+from faq.store import SCHEMA_VERSION, SHIPPED_BY, Store, VersionConflict
+
+
+def test_new_file_gets_schema_wal_and_busy_timeout(store: Store, db_path: Path):
+    assert store.schema_version() == SCHEMA_VERSION
+    assert store.db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("pragma busy_timeout").fetchone()[0] >= 5000
+    assert {"entries", "entry_revisions", "questions", "feedback", "meta"} <= set(store.db.table_names())
+
+
+def test_reopening_does_not_migrate_twice(db_path: Path, content):
+    Store(db_path).sync_shipped(content.entries)
+    again = Store(db_path)
+    assert again.schema_version() == SCHEMA_VERSION
+    assert len(again.entries()) == len(content.entries)
+
+
+def test_a_newer_database_is_refused(db_path: Path):
+    Store(db_path).db.execute("update meta set value = '999' where key = 'schema_version'")
+    with pytest.raises(RuntimeError, match="newer than this faqbot"):
+        Store(db_path)
+
+
+def test_first_start_imports_every_shipped_entry_as_revision_one(store: Store, content):
+    assert store.sync_shipped(content.entries) == []
+    assert [e.id for e in store.entries()] == sorted(e.id for e in content.entries)
+    revs = store.revisions("leak")
+    assert [(r["version"], r["action"], r["changed_by"]) for r in revs] == [(1, "import", SHIPPED_BY)]
+
+
+def test_shipped_update_applies_unless_hr_edited(store: Store, content):
+    store.sync_shipped(content.entries)
+    leak, when = content.entry("leak"), content.entry("when")
+    store.save_entry(leak.model_copy(update={"answer": "人事課が書き直した回答です。"}),
+                     changed_by="U_HR", expected_version=1)
+    shipped_again = [e.model_copy(update={"question": e.question + "（改）"}) if e.id in ("leak", "when") else e
+                     for e in content.entries]
+    kept = store.sync_shipped(shipped_again)
+    assert kept == ["leak"]
+    by_id = {e.id: e for e in store.entries()}
+    assert by_id["leak"].answer == "人事課が書き直した回答です。"
+    assert by_id["when"].question == when.question + "（改）"
+    assert json.loads(store.revisions("when")[-1]["changed_fields"]) == ["question"]
+
+
+def test_stale_save_is_refused_and_changes_nothing(store: Store, content):
+    store.sync_shipped(content.entries)
+    leak = content.entry("leak")
+    assert store.save_entry(leak.model_copy(update={"answer": "一人目の編集です。"}),
+                            changed_by="U1", expected_version=1) == 2
+    with pytest.raises(VersionConflict):
+        store.save_entry(leak.model_copy(update={"answer": "二人目の編集です。"}),
+                         changed_by="U2", expected_version=1)
+    assert {e.id: e for e in store.entries()}["leak"].answer == "一人目の編集です。"
+    assert [r["changed_by"] for r in store.revisions("leak")] == [SHIPPED_BY, "U1"]
+
+
+def _decision(text: str) -> Decision:
+    return Decision(question=text, language="ja", outcome=Outcome.ESCALATE)
+
+
+def test_question_log_masks_personal_data(store: Store, db_path: Path):
+    store.log_question(_decision("番号は1234 5678 9018、電話は090-1111-2222、mail x@example.com"),
+                       channel_kind="im", user_id="U1")
+    raw = sqlite3.connect(db_path).execute("select question from questions").fetchone()[0]
+    assert "9018" not in raw and "2222" not in raw and "example.com" not in raw
+    assert "[マイナンバー]" in raw
+
+
+def test_one_row_per_event_id(store: Store):
+    first = store.log_question(_decision("質問"), channel_kind="im", user_id="U1", event_id="Ev1")
+    again = store.log_question(_decision("質問"), channel_kind="im", user_id="U1", event_id="Ev1")
+    assert first is not None and again is None
+    assert store.db["questions"].count == 1
+
+
+def test_feedback_is_linked_to_the_question(store: Store):
+    qid = store.log_question(_decision("質問"), channel_kind="im", user_id="U1")
+    store.add_feedback(qid, "U1", -1)
+    row = next(store.db.query("select * from feedback"))
+    assert (row["question_id"], row["value"]) == (qid, -1)
+
+
+def _writer(path: str, worker: int, count: int) -> None:
+    s = Store(path)
+    for i in range(count):
+        s.log_question(_decision(f"w{worker}-{i}"), channel_kind="im", user_id=f"U{worker}",
+                       event_id=f"Ev{worker}-{i}")
+
+
+def test_two_processes_writing_at_once_lose_nothing(db_path: Path):
+    Store(db_path)
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(str(db_path), w, 100)) for w in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0]
+    assert Store(db_path).db["questions"].count == 200

@@ -1,0 +1,169 @@
+"""The `faqbot` command: local chat, scripted questions, evaluation and FAQ checks."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from faq.content import CONTENT_DIR, ContentError, Problem, load_content, load_entry_files, validate_entries
+from faq.evaluate import evaluate, read_labelled
+from faq.service import FaqService
+from faq.store import Store, database_path
+
+EXIT_WORDS = {"exit", "quit", "bye", "終了", "おわり"}
+
+
+def _service() -> FaqService:
+    try:
+        return FaqService.open(Store(database_path()))
+    except ContentError as exc:
+        raise click.ClickException(f"the FAQ content is invalid:\n{exc}") from exc
+
+
+def _decision_json(question: str, answered) -> dict[str, object]:
+    d = answered.decision
+    return {"q": question, "outcome": d.outcome.value, "entry_id": d.entry_id, "score": d.score,
+            "candidates": [c.entry_id for c in d.candidates], "reply": answered.reply.as_text()}
+
+
+@click.group()
+@click.option("--log-level", default=lambda: os.environ.get("LOG_LEVEL") or "WARNING", show_default="WARNING",
+              help="Logging level (also LOG_LEVEL).")
+def main(log_level: str) -> None:
+    """faqbot: answers staff questions about the 社労夢 incident from the curated FAQ."""
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+def chat() -> None:
+    """Chat locally with the bot on the shipped FAQ (no Slack needed)."""
+    service = _service()
+    click.echo(service.content.messages.ja.chat_welcome)
+    while True:
+        try:
+            question = input("\n> ")
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        if question.strip().lower() in EXIT_WORDS:
+            return
+        answered = service.ask(question, channel_kind="cli", user_id=f"cli:{_os_user()}")
+        click.echo("\n" + answered.reply.as_text())
+
+
+def _os_user() -> str:
+    try:
+        return os.getlogin()
+    except OSError:
+        return os.environ.get("USER", "unknown")
+
+
+def _stdin_questions() -> list[str]:
+    questions = []
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        if not text.strip():
+            continue
+        if text.lstrip().startswith("{"):
+            try:
+                raw = json.loads(text)
+            except json.JSONDecodeError:
+                raw = None
+            if isinstance(raw, dict) and "q" in raw:
+                text = str(raw["q"])
+        questions.append(text)
+    return questions
+
+
+@main.command()
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the reply text.")
+@click.option("--jsonl", is_flag=True, help="Read questions from standard input (plain lines or JSON "
+              "lines with a 'q' field) and write one JSON object per line.")
+def ask(question: str | None, as_json: bool, jsonl: bool) -> None:
+    """Ask one question (or many with --jsonl); nothing is logged."""
+    if not jsonl and question is None:
+        raise click.UsageError("give a QUESTION, or --jsonl to read questions from standard input")
+    service = _service()
+    questions = _stdin_questions() if jsonl else [question or ""]
+    for q in questions:
+        answered = service.ask(q, channel_kind="cli", log_question=False)
+        if jsonl or as_json:
+            click.echo(json.dumps(_decision_json(q, answered), ensure_ascii=False))
+        else:
+            click.echo(answered.reply.as_text())
+
+
+@main.command(name="eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--min-accuracy", type=float, default=None,
+              help="Exit with status 1 when overall accuracy is below this fraction (0-1).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def eval_command(file: Path, min_accuracy: float | None, as_json: bool) -> None:
+    """Measure the FAQ on labelled questions (q, expect, optional style)."""
+    try:
+        rows = read_labelled(file)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    service = _service()
+    report = evaluate(rows, lambda q: service.ask(q, channel_kind="eval", log_question=False).decision)
+    data = report.as_dict()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        c = data["counts"]
+        click.echo(f"questions: {c['total']} (in scope {c['in_scope']}, escalate {c['escalate']}, "
+                   f"smalltalk {c['smalltalk']})")
+        click.echo(f"in-scope top-1 accuracy : {data['top1']:.1%}")
+        click.echo(f"in-scope top-3 recall   : {data['top3']:.1%}")
+        click.echo(f"false answers (escalate): {data['false_answer']:.1%}")
+        click.echo(f"escalate accuracy       : {data['escalate_accuracy']:.1%}")
+        click.echo(f"smalltalk accuracy      : {data['smalltalk']:.1%}")
+        click.echo(f"overall accuracy        : {data['overall']:.1%}")
+        if data["by_style"]:
+            click.echo("by style: " + ", ".join(f"{s} {v:.0%}" for s, v in data["by_style"].items()))
+        for miss in data["misses"]:
+            click.echo(f"MISS expect={miss['expect']} got={miss['outcome']}:{miss['entry_id'] or '-'} "
+                       f"candidates={','.join(miss['candidates'])}  {miss['q']}")
+    if min_accuracy is not None and data["overall"] < min_accuracy:
+        click.echo(f"overall accuracy {data['overall']:.1%} is below --min-accuracy {min_accuracy:.1%}", err=True)
+        sys.exit(1)
+
+
+@main.group()
+def faq() -> None:
+    """Work with FAQ entries."""
+
+
+@faq.command()
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+def validate(path: Path | None) -> None:
+    """Check FAQ files (a content folder, an entries folder or one YAML file); list every problem."""
+    problems: list[Problem] = []
+    target = path or CONTENT_DIR
+    if target.is_dir() and (target / "entries").is_dir():
+        try:
+            content = load_content(target)
+            click.echo(f"OK: {len(content.entries)} entries in {target}")
+            return
+        except ContentError as exc:
+            problems = exc.problems
+    else:
+        notices = load_content(CONTENT_DIR, with_entries=False).notices
+        loaded = load_entry_files(target, problems)
+        problems += validate_entries(loaded, notices)
+        if not problems:
+            click.echo(f"OK: {len(loaded)} entries in {target}")
+            return
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    raise click.ClickException(f"{len(problems)} problem(s) found in {target}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""The `faqbot` command as users run it: a real process, a real database file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from faq.content import CONTENT_DIR
+
+
+def run(args: list[str], tmp_path: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_PATH": str(tmp_path / "cli.db")}
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, text=True,
+                          capture_output=True, env=env, timeout=120)
+
+
+def test_ask_jsonl_contract(tmp_path):
+    stdin = '{"q": "マイナンバーは大丈夫？"}\n身代金は払ったの？\n\nこんにちは\n'
+    result = run(["ask", "--jsonl"], tmp_path, stdin)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["outcome"] for r in rows] == ["answer", "escalate", "smalltalk"]
+    assert set(rows[0]) == {"q", "outcome", "entry_id", "score", "candidates", "reply"}
+    assert rows[0]["entry_id"] == "my-number" and "出典" in rows[0]["reply"]
+    assert "083-252-0288" in rows[1]["reply"]
+
+
+def test_ask_answers_english_in_english(tmp_path):
+    result = run(["ask", "Was my data leaked?", "--json"], tmp_path)
+    row = json.loads(result.stdout)
+    assert row["entry_id"] == "leak" and "ransomware" in row["reply"]
+
+
+def test_eval_reports_and_gates(tmp_path):
+    labelled = tmp_path / "set.jsonl"
+    labelled.write_text(
+        '{"q": "マイナンバーは大丈夫？", "expect": "my-number", "style": "plain"}\n'
+        '{"q": "身代金は？", "expect": "escalate"}\n'
+        '{"q": "こんにちは", "expect": "leak"}\n', encoding="utf-8")
+    ok = run(["eval", str(labelled)], tmp_path)
+    assert "in-scope top-1 accuracy : 50.0%" in ok.stdout
+    assert "false answers (escalate): 0.0%" in ok.stdout
+    assert "MISS expect=leak" in ok.stdout
+    assert ok.returncode == 0
+    gated = run(["eval", str(labelled), "--min-accuracy", "0.9"], tmp_path)
+    assert gated.returncode == 1
+
+
+def test_eval_names_a_malformed_line(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"q": "x"}\n', encoding="utf-8")
+    result = run(["eval", str(bad)], tmp_path)
+    assert result.returncode != 0 and "bad.jsonl:1" in result.stderr
+
+
+def test_faq_validate_ok_and_lists_every_problem(tmp_path):
+    assert run(["faq", "validate"], tmp_path).returncode == 0
+    leak = yaml.safe_load((CONTENT_DIR / "entries" / "leak.yaml").read_text(encoding="utf-8"))
+    cause = yaml.safe_load((CONTENT_DIR / "entries" / "cause.yaml").read_text(encoding="utf-8"))
+    leak["phrasings"].append("")
+    cause["sources"][0]["notice"] = "unknown-notice"
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(yaml.safe_dump([leak, cause], allow_unicode=True), encoding="utf-8")
+    result = run(["faq", "validate", str(broken)], tmp_path)
+    assert result.returncode == 1
+    assert "broken.yaml [entry leak] field 'phrasings'" in result.stderr
+    assert "broken.yaml [entry cause] field 'sources.0.notice'" in result.stderr
+
+
+@pytest.mark.parametrize("text", ["", "😀", "\x01\x02", "ｱ" * 50_000])
+def test_ask_never_crashes_on_odd_input(tmp_path, text):
+    result = run(["ask", "--jsonl"], tmp_path, json.dumps({"q": text}) + "\n")
+    assert result.returncode == 0, result.stderr
+
+
+def test_chat_answers_like_the_bot_and_logs_masked(tmp_path):
+    result = run(["chat"], tmp_path, "マイナンバー 1234-5678-9018 は大丈夫？\nexit\n")
+    assert result.returncode == 0, result.stderr
+    assert "暗号化" in result.stdout and "元のメッセージを削除" in result.stdout
+    assert "9018" not in (tmp_path / "cli.db").read_bytes().decode("utf-8", "ignore")

@@ -23,6 +23,9 @@ from faq.models import Decision, Entry
 from faq.privacy import mask_personal_data
 
 DEFAULT_DATABASE_PATH = Path("data") / "faqbot.db"
+# Question logs are personal data kept only as long as HR needs them to follow up.
+DEFAULT_RETENTION_DAYS = 180
+HR_POST_LEASE_SECONDS = 60
 BUSY_TIMEOUT_MS = 10_000
 SHIPPED_BY = "system:shipped-faq"
 
@@ -69,7 +72,27 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1]
+def _migration_2(db: sqlite_utils.Database) -> None:
+    """Slack: where a question was asked, the HR-post outbox, one vote each, clarify choices."""
+    db["questions"].add_column("message_ts", str)
+    db["hr_posts"].create(
+        {"id": int, "question_id": int, "reason": str, "status": str, "attempts": int,
+         "next_attempt_at": str, "lease_until": str, "last_error": str, "channel_id": str,
+         "ts": str, "created_at": str, "sent_at": str},
+        pk="id",
+        foreign_keys=[("question_id", "questions", "id")],
+    )
+    db["hr_posts"].create_index(["question_id", "reason"], unique=True)
+    db["hr_posts"].create_index(["status", "next_attempt_at"])
+    db["feedback"].create_index(["question_id", "user_id"], unique=True)
+    db["choices"].create(
+        {"id": int, "question_id": int, "user_id": str, "entry_id": str, "created_at": str},
+        pk="id",
+        foreign_keys=[("question_id", "questions", "id")],
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -214,15 +237,19 @@ class Store:
 
     def log_question(self, decision: Decision, *, channel_kind: str, user_id: str | None,
                      event_id: str | None = None, channel_id: str | None = None,
-                     thread_ts: str | None = None) -> int | None:
-        """Store one question (masked). Returns its id, or None if ``event_id`` was seen."""
+                     thread_ts: str | None = None, message_ts: str | None = None) -> int | None:
+        """Store one question (masked). Returns its id, or None if ``event_id`` was seen.
+
+        The UNIQUE ``event_id`` is the claim on a Slack delivery: a retry or a replay finds
+        the row and does nothing, across processes and restarts."""
         row = {
             "asked_at": now(), "channel_kind": channel_kind, "user_id": user_id,
             "question": mask_personal_data(decision.question), "language": decision.language,
             "outcome": decision.outcome.value, "entry_id": decision.entry_id,
             "score": decision.score,
-            "candidates": json.dumps([c.entry_id for c in decision.candidates]),
+            "candidates": json.dumps([c.model_dump() for c in decision.candidates]),
             "event_id": event_id, "channel_id": channel_id, "thread_ts": thread_ts,
+            "message_ts": message_ts,
         }
         try:
             with self.transaction() as db:
@@ -234,13 +261,86 @@ class Store:
         rows = list(self.db.query("select * from questions where id = ?", [question_id]))
         return rows[0] if rows else None
 
-    def add_feedback(self, question_id: int, user_id: str | None, value: int) -> int:
+    def add_feedback(self, question_id: int, user_id: str | None, value: int) -> None:
+        """Record a vote; a second click by the same person replaces the first."""
         entry = self.question(question_id)
         with self.transaction() as db:
-            return db["feedback"].insert(
-                {"question_id": question_id, "user_id": user_id, "value": 1 if value > 0 else -1,
-                 "entry_id": entry["entry_id"] if entry else None, "created_at": now()}
-            ).last_pk
+            db.execute(
+                "insert into feedback (question_id, user_id, value, entry_id, created_at) "
+                "values (?, ?, ?, ?, ?) on conflict (question_id, user_id) do update set "
+                "value = excluded.value, created_at = excluded.created_at",
+                [question_id, user_id, 1 if value > 0 else -1,
+                 entry["entry_id"] if entry else None, now()],
+            )
+
+    def record_choice(self, question_id: int, user_id: str | None, entry_id: str) -> None:
+        """A clarify choice: a labelled example of what the question meant."""
+        with self.transaction() as db:
+            db["choices"].insert({"question_id": question_id, "user_id": user_id,
+                                  "entry_id": entry_id, "created_at": now()})
+
+    # -- HR-post outbox -----------------------------------------------------------------
+
+    def enqueue_hr_post(self, question_id: int, reason: str) -> int | None:
+        """Store an HR post as pending before Slack is called; None if it already exists."""
+        try:
+            with self.transaction() as db:
+                return db["hr_posts"].insert(
+                    {"question_id": question_id, "reason": reason, "status": "pending",
+                     "attempts": 0, "next_attempt_at": now(), "created_at": now()}
+                ).last_pk
+        except sqlite3.IntegrityError:
+            return None
+
+    def claim_hr_post(self, post_id: int) -> dict[str, Any] | None:
+        """Take a due post for sending; None if it is not due or another worker holds it."""
+        at = now()
+        lease = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=HR_POST_LEASE_SECONDS)).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            cursor = db.execute(
+                "update hr_posts set status = 'sending', lease_until = ?, attempts = attempts + 1 "
+                "where id = ? and ((status = 'pending' and next_attempt_at <= ?) "
+                "or (status = 'sending' and lease_until < ?))",
+                [lease, post_id, at, at],
+            )
+            if cursor.rowcount != 1:
+                return None
+        return next(self.db.query("select * from hr_posts where id = ?", [post_id]))
+
+    def due_hr_posts(self) -> list[int]:
+        at = now()
+        return [r[0] for r in self.db.execute(
+            "select id from hr_posts where (status = 'pending' and next_attempt_at <= ?) "
+            "or (status = 'sending' and lease_until < ?) order by id", [at, at]).fetchall()]
+
+    def mark_hr_post_sent(self, post_id: int, channel_id: str, ts: str) -> None:
+        with self.transaction() as db:
+            db.execute("update hr_posts set status = 'sent', channel_id = ?, ts = ?, sent_at = ?, "
+                       "last_error = null where id = ?", [channel_id, ts, now(), post_id])
+
+    def mark_hr_post_failed(self, post_id: int, error: str, retry_in_seconds: float) -> None:
+        retry_at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=retry_in_seconds)
+        with self.transaction() as db:
+            db.execute("update hr_posts set status = 'pending', last_error = ?, next_attempt_at = ?, "
+                       "lease_until = null where id = ?",
+                       [error[:500], retry_at.isoformat(timespec="seconds"), post_id])
+
+    def hr_posts(self) -> list[dict[str, Any]]:
+        return list(self.db.query("select * from hr_posts order by id"))
+
+    # -- retention ----------------------------------------------------------------------
+
+    def purge(self, older_than_days: int) -> int:
+        """Delete question logs (and what hangs on them) older than the retention period.
+
+        Entries and their history are kept. Returns the number of questions removed.
+        """
+        cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=older_than_days)).isoformat(timespec="seconds")
+        with self.transaction() as db:
+            old = "select id from questions where asked_at < ?"
+            for table in ("feedback", "choices", "hr_posts"):
+                db.execute(f"delete from {table} where question_id in ({old})", [cutoff])
+            return db.execute("delete from questions where asked_at < ?", [cutoff]).rowcount
 
 
 class VersionConflict(Exception):

@@ -68,6 +68,25 @@ class MessageSet(BaseModel):
     feedback_sorry: str
     ask_hr_button: str
     chat_welcome: str
+    feedback_up_button: str
+    feedback_down_button: str
+    ask_hr_done: str
+    choice_recorded: str
+    hr_answer_label: str
+    home_title: str
+    home_intro: str
+    home_examples_label: str
+    home_privacy: str
+    hr_post_title: str
+    hr_post_reason_escalate: str
+    hr_post_reason_downvote: str
+    hr_post_asker: str
+    hr_post_where: str
+    hr_post_question: str
+    hr_post_guesses: str
+    hr_post_no_guess: str
+    slash_place: str
+    refused_not_hr: str
 
     def text(self, name: str) -> str:
         """A message with {hr} filled in, so the HR line is written only once."""

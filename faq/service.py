@@ -14,7 +14,7 @@ from pathlib import Path
 
 from faq.answerer import Answerer
 from faq.content import CONTENT_DIR, ContentError, FaqContent, load_content
-from faq.models import Decision
+from faq.models import Decision, Outcome
 from faq.replies import Reply, compose
 from faq.store import Store
 
@@ -73,9 +73,19 @@ class FaqService:
     def content(self) -> FaqContent:
         return self.answerer().content
 
+    def entry_reply(self, entry_id: str, language: str) -> Reply | None:
+        """The answer of one entry, as if the engine had chosen it (clarify picks, examples)."""
+        answerer = self.answerer()
+        if answerer.content.entry(entry_id) is None:
+            return None
+        decision = Decision(question="", language="en" if language == "en" else "ja",
+                            outcome=Outcome.ANSWER, entry_id=entry_id)
+        return compose(decision, answerer.content)
+
     def ask(self, question: str, *, channel_kind: str, user_id: str | None = None,
             event_id: str | None = None, channel_id: str | None = None,
-            thread_ts: str | None = None, log_question: bool = True) -> Answered:
+            thread_ts: str | None = None, message_ts: str | None = None,
+            log_question: bool = True) -> Answered:
         """Decide, compose the reply and (unless told not to) log the masked question."""
         answerer = self.answerer()
         decision = answerer.decide(question)
@@ -84,5 +94,5 @@ class FaqService:
         if log_question:
             question_id = self.store.log_question(
                 decision, channel_kind=channel_kind, user_id=user_id, event_id=event_id,
-                channel_id=channel_id, thread_ts=thread_ts)
+                channel_id=channel_id, thread_ts=thread_ts, message_ts=message_ts)
         return Answered(decision, reply, question_id)

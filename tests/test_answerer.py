@@ -44,7 +44,7 @@ def test_smalltalk(answerer, question):
 
 
 def test_close_questions_get_candidates_to_pick(answerer):
-    decision = answerer.decide("調査")
+    decision = answerer.decide("調査結果")
     assert decision.outcome in (Outcome.CLARIFY, Outcome.ANSWER)
     assert "investigation" in [c.entry_id for c in decision.candidates]
 

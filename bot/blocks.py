@@ -1,0 +1,147 @@
+"""Block Kit builders: pure functions from engine replies to Slack payloads.
+
+Every text that could hold user input is escaped (&, <, >) so `<!channel>`, `<@U…>` or a
+disguised link do nothing, and is cut to Slack's limits without splitting an escape.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from faq.content import MessageSet
+from faq.models import Outcome
+from faq.replies import Reply
+
+SECTION_LIMIT = 3000
+CONTEXT_LIMIT = 2000
+BUTTON_LIMIT = 75
+FALLBACK_LIMIT = 3000
+
+FEEDBACK_UP, FEEDBACK_DOWN, ASK_HR = "feedback_up", "feedback_down", "ask_hr"
+CLARIFY_PICK = "clarify_pick"
+EXAMPLE_QUESTION = "example_question"
+
+Block = dict[str, Any]
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters; nothing else needs escaping in mrkdwn."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape_slack(text: str) -> str:
+    """Undo Slack's own escaping of incoming text, so it is escaped exactly once on the way out."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def fit(text: str, limit: int) -> str:
+    """Escape, then cut to ``limit`` characters without leaving half of an &amp; behind."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    cut = escaped[: limit - 1]
+    amp = cut.rfind("&", max(0, len(cut) - 5))
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
+
+
+def _plain(text: str, limit: int) -> dict[str, Any]:
+    """plain_text objects are not parsed for markup; they only need cutting."""
+    return {"type": "plain_text", "text": text if len(text) <= limit else text[: limit - 1] + "…", "emoji": True}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": fit(text, SECTION_LIMIT)}}
+
+
+def _context(*texts: str) -> Block:
+    return {"type": "context",
+            "elements": [{"type": "mrkdwn", "text": fit(t, CONTEXT_LIMIT)} for t in texts[:10]]}
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button = {"type": "button", "text": _plain(text, BUTTON_LIMIT), "action_id": action_id, "value": value[:2000]}
+    if style:
+        button["style"] = style
+    return button
+
+
+def fallback_text(reply: Reply) -> str:
+    """The notification text: what a phone shows before the blocks load."""
+    return fit(reply.body, FALLBACK_LIMIT)
+
+
+def feedback_buttons(msg: MessageSet, question_id: int) -> Block:
+    return {"type": "actions", "block_id": f"feedback:{question_id}", "elements": [
+        _button(msg.feedback_up_button, FEEDBACK_UP, str(question_id)),
+        _button(msg.feedback_down_button, FEEDBACK_DOWN, str(question_id)),
+    ]}
+
+
+def reply_blocks(reply: Reply, msg: MessageSet, question_id: int | None, *, hr_notified: bool = False) -> list[Block]:
+    """The bot's answer, candidates, escalation or usage reply."""
+    blocks: list[Block] = []
+    if reply.warning:
+        blocks.append(_section(f":warning: {reply.warning}"))
+    blocks.append(_section(reply.body))
+    if reply.outcome is Outcome.ANSWER:
+        notes = [f"{reply.labels['sources']}: " + " / ".join(f"{s.title}（{s.issuer}、{s.date.isoformat()}）"
+                                                          for s in reply.sources)]
+        if reply.updated:
+            notes.append(f"{reply.labels['updated']}: {reply.updated.isoformat()}")
+        blocks.append(_context(*notes))
+        if question_id is not None:
+            blocks.append(feedback_buttons(msg, question_id))
+    elif reply.outcome is Outcome.CLARIFY and question_id is not None:
+        blocks.append({"type": "actions", "block_id": f"clarify:{question_id}", "elements": [
+            _button(choice.question, f"{CLARIFY_PICK}_{i}", json.dumps({"q": question_id, "e": choice.entry_id}))
+            for i, choice in enumerate(reply.choices[:3])
+        ]})
+        if reply.footer:
+            blocks.append(_context(reply.footer))
+    elif reply.outcome is Outcome.ESCALATE and hr_notified:
+        blocks.append(_context(msg.escalate_hr_notified))
+    return blocks
+
+
+def ask_hr_blocks(msg: MessageSet, question_id: int) -> list[Block]:
+    """Shown after a 👎: the way to hand the question to HR."""
+    return [_section(msg.text("feedback_sorry")),
+            {"type": "actions", "block_id": f"ask_hr:{question_id}",
+             "elements": [_button(msg.ask_hr_button, ASK_HR, str(question_id), "primary")]}]
+
+
+def hr_post_blocks(msg: MessageSet, *, reason: str, question: str, user_id: str | None, place: str,
+                   guesses: list[tuple[str, float]]) -> list[Block]:
+    """The HR channel's view of one question the bot could not settle."""
+    guess_text = ", ".join(f"{entry_id} ({score:.2f})" for entry_id, score in guesses) or msg.hr_post_no_guess
+    asker = f"<@{user_id}>" if user_id and user_id.isalnum() else escape(user_id or "-")
+    reason_text = msg.hr_post_reason_downvote if reason == "downvote" else msg.hr_post_reason_escalate
+    return [
+        {"type": "header", "text": _plain(msg.hr_post_title, 150)},
+        _context(reason_text),
+        {"type": "section", "fields": [
+            {"type": "mrkdwn", "text": f"*{msg.hr_post_asker}*\n{asker}"},
+            {"type": "mrkdwn", "text": f"*{msg.hr_post_where}*\n{place}"},
+        ]},
+        _section(f"*{msg.hr_post_question}*\n{unescape_slack(question)}"),
+        _context(f"{msg.hr_post_guesses}: {guess_text}"),
+    ]
+
+
+def home_view(msg: MessageSet, examples: list[str], retention_days: int) -> dict[str, Any]:
+    """App Home: how to use the bot, example questions as buttons, the privacy note."""
+    blocks: list[Block] = [
+        {"type": "header", "text": _plain(msg.home_title, 150)},
+        _section(msg.home_intro),
+        {"type": "divider"},
+        _section(f"*{msg.home_examples_label}*"),
+    ]
+    if examples:
+        blocks.append({"type": "actions", "block_id": "examples", "elements": [
+            _button(q, f"{EXAMPLE_QUESTION}_{i}", q) for i, q in enumerate(examples[:5])]})
+    blocks += [{"type": "divider"},
+               _context(msg.text("home_privacy").replace("{retention_days}", str(retention_days)))]
+    return {"type": "home", "blocks": blocks}

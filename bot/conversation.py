@@ -1,0 +1,118 @@
+"""What the bot does with a question, whatever Slack surface it came from.
+
+Listeners parse a request into text, user and place, call this, and send the blocks it
+returns. The claim on a delivery (the UNIQUE event key in the question log) is taken here,
+before anything is sent, and an escalation is queued for HR before the reply goes out.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.blocks import ask_hr_blocks, fallback_text, home_view, reply_blocks
+from bot.hr_notify import HrNotifier
+from faq.content import MessageSet
+from faq.models import Outcome
+from faq.replies import Reply
+from faq.service import FaqService
+
+HOME_EXAMPLES = ("my-number", "leak", "precautions", "suspicious-contact", "contact-hr")
+USAGE_ENTRY = "smalltalk-help"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a question was asked and where its reply goes."""
+
+    kind: str  # im | mention | slash | home
+    channel_id: str | None = None
+    thread_ts: str | None = None
+    message_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A reply ready to send, and the HR post to try right after it."""
+
+    question_id: int
+    blocks: list[dict[str, Any]]
+    text: str
+    hr_post_id: int | None
+
+
+class Conversation:
+    """The bot's behaviour, independent of how Slack delivered the request."""
+
+    def __init__(self, service: FaqService, notifier: HrNotifier, retention_days: int):
+        self.service = service
+        self.notifier = notifier
+        self.retention_days = retention_days
+
+    def messages(self, language: str) -> MessageSet:
+        m = self.service.content.messages
+        return m.en if language == "en" else m.ja
+
+    def prepare(self, text: str, *, user_id: str | None, place: Place, event_key: str) -> Prepared | None:
+        """Answer a question once per ``event_key``; None when this delivery was seen before."""
+        answered = self.service.ask(text, channel_kind=place.kind, user_id=user_id, event_id=event_key,
+                                    channel_id=place.channel_id, thread_ts=place.thread_ts,
+                                    message_ts=place.message_ts)
+        if answered.question_id is None:
+            return None
+        escalated = answered.decision.outcome is Outcome.ESCALATE
+        hr_post_id = self.notifier.enqueue(answered.question_id, "escalate") if escalated else None
+        msg = self.messages(answered.reply.language)
+        blocks = reply_blocks(answered.reply, msg, answered.question_id, hr_notified=escalated)
+        return Prepared(answered.question_id, blocks, fallback_text(answered.reply), hr_post_id)
+
+    def after_reply(self, prepared: Prepared) -> None:
+        """Try the HR post now; if Slack fails, the outbox loop delivers it later."""
+        if prepared.hr_post_id is not None:
+            self.notifier.deliver(prepared.hr_post_id)
+
+    def usage(self, language: str = "ja") -> tuple[list[dict[str, Any]], str]:
+        reply = self.service.entry_reply(USAGE_ENTRY, language)
+        return self._render(reply, None) if reply else ([], "")
+
+    def choose(self, payload_value: str, user_id: str | None) -> tuple[list[dict[str, Any]], str] | None:
+        """A clarify button: record the choice (a labelled example) and show that answer."""
+        try:
+            value = json.loads(payload_value)
+            question_id, entry_id = int(value["q"]), str(value["e"])
+        except (ValueError, KeyError, TypeError):
+            return None
+        question = self.service.store.question(question_id)
+        if question is None:
+            return None
+        self.service.store.record_choice(question_id, user_id, entry_id)
+        reply = self.service.entry_reply(entry_id, question.get("language") or "ja")
+        return self._render(reply, question_id) if reply else None
+
+    def feedback(self, question_id: int, user_id: str | None, positive: bool) -> tuple[list[dict[str, Any]], str]:
+        self.service.store.add_feedback(question_id, user_id, 1 if positive else -1)
+        msg = self.messages(self._language(question_id))
+        if positive:
+            text = msg.feedback_thanks
+            return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}], text
+        return ask_hr_blocks(msg, question_id), msg.text("feedback_sorry")
+
+    def ask_hr(self, question_id: int) -> str:
+        """After a 👎: hand the question to HR (once, however often the button is pressed)."""
+        if self.service.store.question(question_id) is not None:
+            self.notifier.notify(question_id, "downvote")
+        return self.messages(self._language(question_id)).text("ask_hr_done")
+
+    def home(self) -> dict[str, Any]:
+        content = self.service.content
+        examples = [e.question for i in HOME_EXAMPLES if (e := content.entry(i)) is not None]
+        return home_view(content.messages.ja, examples, self.retention_days)
+
+    def _language(self, question_id: int) -> str:
+        row = self.service.store.question(question_id)
+        return (row or {}).get("language") or "ja"
+
+    def _render(self, reply: Reply, question_id: int | None) -> tuple[list[dict[str, Any]], str]:
+        msg = self.messages(reply.language)
+        return reply_blocks(reply, msg, question_id), fallback_text(reply)

@@ -1,0 +1,132 @@
+"""Deliver HR-channel posts from the outbox: exactly once, even when Slack fails.
+
+A post is stored as pending before Slack is called. Delivery claims it with a lease (so two
+processes never send the same post), posts it, and marks it sent; on a 5xx, a timeout or
+``ok: false`` it goes back to pending with a growing delay, and a 429 waits for Retry-After.
+A background thread retries due posts, and keeps the retention period while it is at it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks import hr_post_blocks
+from faq.content import MessageSet
+from faq.store import Store
+
+log = logging.getLogger(__name__)
+
+MAX_DELAY_SECONDS = 3600.0
+PURGE_EVERY_SECONDS = 6 * 3600
+
+
+class HrNotifier:
+    """Posts escalations to the HR channel through the outbox in the store."""
+
+    def __init__(self, store: Store, client: WebClient, hr_channel_id: str, messages: MessageSet,
+                 *, retry_base_seconds: float = 30.0, retention_days: int | None = None):
+        self.store = store
+        self.client = client
+        self.hr_channel_id = hr_channel_id
+        self.msg = messages
+        self.retry_base_seconds = retry_base_seconds
+        self.retention_days = retention_days
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def notify(self, question_id: int, reason: str) -> None:
+        """Queue the post (durably) and try to send it now; failures are retried later."""
+        post_id = self.store.enqueue_hr_post(question_id, reason)
+        if post_id is not None:
+            self.deliver(post_id)
+
+    def enqueue(self, question_id: int, reason: str) -> int | None:
+        return self.store.enqueue_hr_post(question_id, reason)
+
+    def deliver(self, post_id: int) -> bool:
+        """Send one due post; True when it was sent by this call."""
+        post = self.store.claim_hr_post(post_id)
+        if post is None:
+            return False
+        try:
+            question = self.store.question(post["question_id"]) or {}
+            response = self.client.chat_postMessage(
+                channel=self.hr_channel_id,
+                text=f"{self.msg.hr_post_title}: {question.get('question', '')[:200]}",
+                blocks=hr_post_blocks(
+                    self.msg, reason=post["reason"], question=question.get("question", ""),
+                    user_id=question.get("user_id"), place=self._place(question),
+                    guesses=[(c["entry_id"], c["score"]) for c in json.loads(question.get("candidates") or "[]")],
+                ),
+                unfurl_links=False,
+            )
+            self.store.mark_hr_post_sent(post_id, response["channel"], response["ts"])
+            return True
+        except SlackApiError as exc:
+            status = exc.response.status_code
+            retry_after = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after")
+            if status == 429 and retry_after:
+                delay = float(retry_after)
+            else:
+                delay = self._backoff(post["attempts"])
+            data = exc.response.data
+            error = f"HTTP {status} {data.get('error', '') if isinstance(data, dict) else ''}".strip()
+        except Exception as exc:  # timeouts and connection errors: retried the same way
+            delay, error = self._backoff(post["attempts"]), type(exc).__name__
+        log.warning("HR post %s not delivered (%s); retrying in %.0fs", post_id, error, delay)
+        self.store.mark_hr_post_failed(post_id, error, delay)
+        return False
+
+    def _backoff(self, attempts: int) -> float:
+        return min(self.retry_base_seconds * 2 ** max(attempts - 1, 0), MAX_DELAY_SECONDS)
+
+    def _place(self, question: dict) -> str:
+        """Where the question was asked, as HR should see it (a permalink when there is one)."""
+        channel, ts = question.get("channel_id"), question.get("message_ts")
+        if question.get("channel_kind") == "slash":
+            return self.msg.slash_place
+        if channel and ts:
+            try:
+                link = self.client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"]
+                return f"<{link}|{'DM' if channel.startswith('D') else 'Slack'}>"
+            except Exception:  # a missing permalink must not hold the post back
+                log.info("no permalink for a question in %s", channel)
+        return f"<#{channel}>" if channel and channel.startswith("C") else "DM"
+
+    def deliver_due(self) -> int:
+        """Send every post whose time has come; returns how many were sent."""
+        return sum(self.deliver(post_id) for post_id in self.store.due_hr_posts())
+
+    def _loop(self, interval: float) -> None:
+        last_purge = 0.0
+        while not self._stop.is_set():
+            try:
+                self.deliver_due()
+                if self.retention_days and time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
+                    removed = self.store.purge(self.retention_days)
+                    last_purge = time.monotonic()
+                    if removed:
+                        log.info("retention: removed %d questions older than %d days", removed, self.retention_days)
+            except Exception:
+                log.exception("HR outbox loop failed; continuing")
+            self._wake.wait(min(interval, self.retry_base_seconds))
+            self._wake.clear()
+
+    def start(self, interval: float = 15.0) -> None:
+        """Run the retry loop in a daemon thread (one per process)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, args=(interval,), name="hr-outbox", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(5)

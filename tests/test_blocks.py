@@ -1,0 +1,60 @@
+"""Block Kit builders, without Slack."""
+
+from __future__ import annotations
+
+import json
+
+from bot.blocks import escape, fit, hr_post_blocks, home_view, reply_blocks
+from faq.models import Decision, Outcome
+from faq.replies import compose
+
+
+def test_escape_neutralises_slack_control_sequences():
+    assert escape("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+
+
+def test_fit_never_cuts_inside_an_escape():
+    text = "あ" * 7 + "&"
+    for limit in range(5, 14):
+        cut = fit(text, limit)
+        assert len(cut) <= limit
+        assert not cut.rstrip("…").endswith(("&", "&a", "&am", "&amp"))
+
+
+def test_answer_blocks_cite_the_notice_and_offer_feedback(content):
+    reply = compose(Decision(question="q", language="ja", outcome=Outcome.ANSWER, entry_id="when"), content)
+    blocks = reply_blocks(reply, content.messages.ja, 7)
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert "令和5年8月4日" not in text  # the notice date is shown in ISO form, from the notice itself
+    assert "2023-08-04" in text and "最終更新: 2026-11-26" in text
+    actions = blocks[-1]["elements"]
+    assert [a["action_id"] for a in actions] == ["feedback_up", "feedback_down"] and actions[0]["value"] == "7"
+
+
+def test_clarify_blocks_are_buttons_with_question_and_entry(content, answerer):
+    decision = answerer.decide("調査結果")
+    reply = compose(decision, content)
+    blocks = reply_blocks(reply, content.messages.ja, 9)
+    buttons = next(b for b in blocks if b["type"] == "actions")["elements"]
+    assert all(json.loads(b["value"])["q"] == 9 for b in buttons)
+    assert {json.loads(b["value"])["e"] for b in buttons} == {c.entry_id for c in decision.candidates}
+
+
+def test_escalation_says_hr_was_told_only_when_it_was(content):
+    reply = compose(Decision(question="q", language="ja", outcome=Outcome.ESCALATE), content)
+    told = json.dumps(reply_blocks(reply, content.messages.ja, 1, hr_notified=True), ensure_ascii=False)
+    assert "083-252-0288" in told and "人事課にもこのご質問を伝えました" in told
+    assert "伝えました" not in json.dumps(reply_blocks(reply, content.messages.ja, 1), ensure_ascii=False)
+
+
+def test_hr_post_escapes_the_question_and_shows_guesses(content):
+    blocks = hr_post_blocks(content.messages.ja, reason="escalate", question="&lt;!here&gt; 給与は？",
+                            user_id="U0ASKER1", place="DM", guesses=[("leak", 0.41)])
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert "<!here>" not in text and "&lt;!here&gt;" in text and "leak (0.41)" in text and "<@U0ASKER1>" in text
+
+
+def test_home_view_has_examples_and_privacy(content):
+    view = home_view(content.messages.ja, ["マイナンバーは大丈夫ですか？"], 180)
+    text = json.dumps(view, ensure_ascii=False)
+    assert view["type"] == "home" and "180日" in text and "example_question_0" in text

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from pathlib import Path
 
 import click
 
+from bot.logs import configure_logging
+from bot.settings import ConfigError, Mode, Settings, load_settings
 from faq.content import CONTENT_DIR, ContentError, Problem, load_content, load_entry_files, validate_entries
 from faq.evaluate import evaluate, read_labelled
 from faq.service import FaqService
@@ -36,7 +37,32 @@ def _decision_json(question: str, answered) -> dict[str, object]:
               help="Logging level (also LOG_LEVEL).")
 def main(log_level: str) -> None:
     """faqbot: answers staff questions about the 社労夢 incident from the curated FAQ."""
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(log_level)
+
+
+def _settings(mode: Mode) -> Settings:
+    try:
+        return load_settings(mode)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+def serve() -> None:
+    """Serve Slack over HTTP on $PORT: POST /slack/events and GET /healthz (gunicorn)."""
+    from bot.web import serve as serve_http
+
+    settings = _settings("http")
+    os.environ["DATABASE_PATH"] = str(settings.database_path)
+    serve_http(settings)
+
+
+@main.command()
+def run() -> None:
+    """Connect to Slack in Socket Mode (needs SLACK_APP_TOKEN; no public URL)."""
+    from bot.socket_mode import run as run_socket_mode
+
+    run_socket_mode(_settings("socket"))
 
 
 @main.command()

@@ -37,3 +37,24 @@ def store(db_path: Path):
 @pytest.fixture
 def service(store: Store) -> FaqService:
     return FaqService.open(store)
+
+
+@pytest.fixture
+def stub():
+    from tests.slack_stub import StubSlack
+
+    s = StubSlack()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def slack_app(stub, db_path):
+    from tests.slack_app import start_app
+
+    running, server = start_app(stub, db_path)
+    yield running
+    running.bot.notifier.stop()
+    server.shutdown()
+    server.server_close()
+    running.executor.shutdown(wait=True)

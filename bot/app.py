@@ -1,0 +1,64 @@
+"""Wiring only: build the Bolt app from settings and the engine, register the listeners."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.conversation import Conversation
+from bot.hr_notify import HrNotifier
+from bot.listeners import actions, commands, events
+from bot.settings import Mode, Settings
+from faq.service import FaqService
+
+
+def make_client(settings: Settings) -> WebClient:
+    """A Web API client for SLACK_API_URL that waits out 429s (Retry-After) itself."""
+    client = WebClient(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url,
+                       timeout=int(max(settings.slack_api_timeout, 1)))
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+@dataclass
+class Bot:
+    app: App
+    conversation: Conversation
+    notifier: HrNotifier
+    service: FaqService
+
+
+def _team_guard(team_id: str) -> Callable[..., BoltResponse | None]:
+    def refuse_other_workspaces(context, next) -> BoltResponse | None:  # noqa: A002 - Bolt's name
+        if context.team_id and context.team_id != team_id and context.enterprise_id != team_id:
+            return BoltResponse(status=403, body="")
+        next()
+        return None
+
+    return refuse_other_workspaces
+
+
+def build_bot(settings: Settings, service: FaqService, *, mode: Mode, client: WebClient | None = None,
+              listener_executor: Executor | None = None) -> Bot:
+    """The Bolt app and its collaborators; the caller starts the HR outbox loop."""
+    client = client or make_client(settings)
+    app = App(
+        client=client,
+        signing_secret=settings.secret("slack_signing_secret") or None,
+        request_verification_enabled=mode == "http",
+        listener_executor=listener_executor,
+    )
+    if settings.slack_team_id:
+        app.use(_team_guard(settings.slack_team_id))
+    notifier = HrNotifier(service.store, client, settings.hr_channel_id or "", service.content.messages.ja,
+                          retry_base_seconds=settings.hr_retry_seconds, retention_days=settings.retention_days)
+    conversation = Conversation(service, notifier, settings.retention_days)
+    events.register(app, conversation)
+    commands.register(app, conversation)
+    actions.register(app, conversation)
+    return Bot(app, conversation, notifier, service)

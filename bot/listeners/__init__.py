@@ -1,0 +1,1 @@
+"""Slack listeners, grouped by Slack feature; each module exposes ``register(app, conversation)``."""

@@ -1,0 +1,62 @@
+"""Buttons: feedback, hand-over to HR, clarify choices and App Home examples."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.blocks import ASK_HR, CLARIFY_PICK, EXAMPLE_QUESTION, FEEDBACK_DOWN, FEEDBACK_UP
+from bot.conversation import Conversation, Place
+
+
+def _question_id(action: dict[str, Any]) -> int | None:
+    value = str(action.get("value", ""))
+    return int(value) if value.isdigit() else None
+
+
+def register(app: App, conversation: Conversation) -> None:
+    @app.action(FEEDBACK_UP)
+    @app.action(FEEDBACK_DOWN)
+    def record_feedback(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        question_id = _question_id(action)
+        if question_id is None:
+            return
+        blocks, text = conversation.feedback(question_id, body["user"]["id"], action["action_id"] == FEEDBACK_UP)
+        respond(blocks=blocks, text=text, response_type="ephemeral", replace_original=False)
+
+    @app.action(ASK_HR)
+    def hand_over_to_hr(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
+        ack()
+        question_id = _question_id(action)
+        if question_id is not None:
+            respond(text=conversation.ask_hr(question_id), response_type="ephemeral", replace_original=True)
+
+    @app.action(re.compile(rf"^{CLARIFY_PICK}_\d+$"))
+    def show_chosen_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
+                           client: WebClient) -> None:
+        ack()
+        chosen = conversation.choose(str(action.get("value", "")), body["user"]["id"])
+        if chosen is None:
+            return
+        blocks, text = chosen
+        container = body.get("container", {})
+        if container.get("is_ephemeral"):
+            respond(blocks=blocks, text=text, replace_original=True)
+            return
+        thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
+        client.chat_postMessage(channel=container.get("channel_id") or body["channel"]["id"], thread_ts=thread_ts,
+                                blocks=blocks, text=text, unfurl_links=False)
+
+    @app.action(re.compile(rf"^{EXAMPLE_QUESTION}_\d+$"))
+    def answer_example(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        prepared = conversation.prepare(str(action.get("value", "")), user_id=user_id, place=Place("home"),
+                                        event_key=f"action:{body.get('trigger_id')}")
+        if prepared:
+            client.chat_postMessage(channel=user_id, blocks=prepared.blocks, text=prepared.text, unfurl_links=False)
+            conversation.after_reply(prepared)

@@ -1,0 +1,165 @@
+"""A local stand-in for Slack's Web API and response_url endpoints, on loopback.
+
+Records every call with its parameters; can be told to answer a method with a 5xx, a 429
+with Retry-After, ``ok: false``, or to hang, a given number of times.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlparse
+
+TEAM_ID = "T0TEST"
+BOT_USER_ID = "UBOT0001"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+
+
+@dataclass
+class Rule:
+    method: str
+    times: int
+    status: int = 200
+    retry_after: int | None = None
+    error: str | None = None
+    hang: float = 0.0
+    when: Callable[[dict[str, Any]], bool] = field(default=lambda params: True)
+
+
+class StubSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.rules: list[Rule] = []
+        self.ws_url = "ws://127.0.0.1:9/link"
+        self._lock = threading.Lock()
+        self._ts = itertools.count(1)
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                stub._handle(self)
+
+            def do_POST(self) -> None:
+                stub._handle(self)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base}/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"{self.base}/response/{name}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # -- behaviour ------------------------------------------------------------------------
+
+    def fail(self, method: str, times: int = 1, *, status: int = 500, retry_after: int | None = None,
+             error: str | None = None, hang: float = 0.0,
+             when: Callable[[dict[str, Any]], bool] = lambda params: True) -> None:
+        with self._lock:
+            self.rules.append(Rule(method, times, status, retry_after, error, hang, when))
+
+    def _rule_for(self, method: str, params: dict[str, Any]) -> Rule | None:
+        with self._lock:
+            for rule in self.rules:
+                if rule.method == method and rule.times > 0 and rule.when(params):
+                    rule.times -= 1
+                    return rule
+        return None
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        url = urlparse(request.path)
+        length = int(request.headers.get("Content-Length") or 0)
+        raw = request.rfile.read(length).decode("utf-8") if length else ""
+        params: dict[str, Any] = dict(parse_qsl(url.query))
+        if raw:
+            if "json" in (request.headers.get("Content-Type") or ""):
+                params.update(json.loads(raw))
+            else:
+                params.update(dict(parse_qsl(raw)))
+        for key in ("blocks", "view", "attachments"):
+            if isinstance(params.get(key), str):
+                params[key] = json.loads(params[key])
+        if url.path.startswith("/response/"):
+            method = "response_url"
+        else:
+            method = url.path.removeprefix("/api/")
+        with self._lock:
+            self.calls.append(Call(method, params, dict(request.headers)))
+        rule = self._rule_for(method, params)
+        if rule and rule.hang:
+            time.sleep(rule.hang)
+            return
+        if rule and rule.status != 200:
+            body = json.dumps({"ok": False, "error": "ratelimited" if rule.status == 429 else "internal_error"})
+            request.send_response(rule.status)
+            if rule.retry_after is not None:
+                request.send_header("Retry-After", str(rule.retry_after))
+            request.send_header("Content-Type", "application/json")
+            request.end_headers()
+            request.wfile.write(body.encode())
+            return
+        payload = {"ok": False, "error": rule.error} if rule and rule.error else self._answer(method, params)
+        data = json.dumps(payload).encode()
+        request.send_response(200)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(data)))
+        request.end_headers()
+        request.wfile.write(data)
+
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {"ok": True, "user_id": BOT_USER_ID, "bot_id": "BBOT0001", "team_id": TEAM_ID,
+                    "team": "test", "url": "https://test.slack.com/"}
+        if method == "chat.postMessage":
+            channel = str(params.get("channel", ""))
+            channel = "D" + channel[1:] if channel.startswith("U") else channel
+            return {"ok": True, "channel": channel, "ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "chat.getPermalink":
+            return {"ok": True, "permalink": f"https://test.slack.com/archives/{params.get('channel')}/p1"}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.ws_url}
+        return {"ok": True}
+
+    # -- assertions -----------------------------------------------------------------------
+
+    def calls_to(self, method: str, **match: Any) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method
+                    and all(c.params.get(k) == v for k, v in match.items())]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0, **match: Any) -> list[Call]:
+        """Wait (bounded) until ``count`` matching calls arrived; fail loudly otherwise."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.calls_to(method, **match)
+            if len(found) >= count:
+                return found
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} {method} call(s) {match}, got {self.calls_to(method, **match)}")

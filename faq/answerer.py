@@ -6,10 +6,12 @@ from content/matching.yaml; the reasoning behind them is in the README ("Matchin
 
 from __future__ import annotations
 
+import re
+
 from faq.content import FaqContent
 from faq.matcher import Matcher, Scored
-from faq.models import Candidate, Decision, EntryKind, Outcome
-from faq.normalize import Normalizer
+from faq.models import Candidate, Decision, Entry, EntryKind, Outcome
+from faq.normalize import Normalizer, clean
 from faq.privacy import mask_my_numbers
 
 # Matching looks at the start of a message; a 50,000-character paste decides no better.
@@ -24,11 +26,12 @@ class Answerer:
         self.config = content.matching
         self.normalizer = Normalizer(content.synonyms, self.config.light_words)
         self.matcher = Matcher(content.entries, self.normalizer, self.config.weights)
+        self._greeting = _leading_smalltalk(content.entries)
 
     def decide(self, question: str) -> Decision:
         """Match ``question`` and decide; a マイナンバー in it is masked before anything else."""
         masked = mask_my_numbers(question)
-        analysis = self.normalizer.analyze(masked[:MAX_MATCH_CHARS])
+        analysis = self.normalizer.analyze(self._without_greeting(masked[:MAX_MATCH_CHARS]))
         base = {
             "question": masked,
             "language": analysis.language,
@@ -42,6 +45,10 @@ class Answerer:
             for s in ranked
             if s.kind is EntryKind.ANSWER
         ][: self.config.max_candidates]
+        # The best supported entry first: a close runner-up that the question is clearly
+        # about beats a leader that merely shares one long word with it.
+        ranked = sorted(ranked, key=lambda s: not self._on_topic(s))
+        ranked = self._escalation_must_lead(ranked)
         top = ranked[0] if ranked else None
         if top is None:
             return Decision(outcome=Outcome.ESCALATE, **base)
@@ -58,6 +65,27 @@ class Answerer:
                             candidates=candidates, **base)
         close = [c for c in candidates if c.score >= self.config.clarify_min_score]
         return Decision(outcome=Outcome.CLARIFY, score=score, candidates=close or candidates[:1], **base)
+
+    def _without_greeting(self, text: str) -> str:
+        """「こんにちは、マイナンバーは…」 asks about マイナンバー: drop a leading greeting clause."""
+        if self._greeting is None:
+            return text
+        rest = self._greeting.sub("", clean(text), count=1)
+        return rest if rest.strip() else text
+
+    def _escalation_must_lead(self, ranked: list[Scored]) -> list[Scored]:
+        """A 'not in the notices' entry wins only when clearly ahead of the best answer entry.
+
+        「マイナンバーについて教えて」 matches the my-number answer and the マイナンバーカード
+        escalation equally; a tie goes to the answer (or to clarify), not to "we cannot answer".
+        """
+        if not ranked or ranked[0].kind is not EntryKind.ESCALATE:
+            return ranked
+        top = ranked[0]
+        rival = next((s for s in ranked if s.kind is EntryKind.ANSWER), None)
+        if rival and top.score - rival.score < self.config.answer_min_margin and rival.coverage >= top.coverage:
+            return [rival] + [s for s in ranked if s is not rival]
+        return ranked
 
     def _on_topic(self, top: Scored) -> bool:
         """Enough of the question is about the entry: see ``accept`` in matching.yaml."""
@@ -80,3 +108,13 @@ class Answerer:
         top = ranked[0]
         return (top.score - rival.score >= self.config.answer_min_margin
                 or top.coverage - rival.coverage >= self.config.answer_min_coverage_lead)
+
+
+def _leading_smalltalk(entries: list[Entry]) -> re.Pattern[str] | None:
+    """A greeting or thanks phrasing of a smalltalk entry, then punctuation, at the start."""
+    phrases = {clean(p) for e in entries if e.kind is EntryKind.SMALLTALK
+               for p in [*e.all_phrasings(), *e.all_phrasings_en()]}
+    phrases = sorted((p for p in phrases if p), key=len, reverse=True)
+    if not phrases:
+        return None
+    return re.compile(r"^(?:" + "|".join(map(re.escape, phrases)) + r")[、。,.!！?？]+\s*")

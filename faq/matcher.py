@@ -64,10 +64,6 @@ class _LanguageIndex:
     def __init__(self, entries: list[Entry], analyses: list[list[Analysis]]):
         self.entries = entries
         self.phrasings = [[a.compact for a in group] for group in analyses]
-        self.flat_phrasings = [p for group in self.phrasings for p in group]
-        self.flat_owner = np.array(
-            [i for i, group in enumerate(self.phrasings) for _ in group], dtype=np.int64
-        )
         self.vocab = [set(t for a in group for t in a.tokens) for group in analyses]
         df = Counter(t for v in self.vocab for t in v)
         n = max(len(entries), 1)
@@ -81,7 +77,7 @@ class _LanguageIndex:
         return self.idf.get(token, self.unknown_idf)
 
     def coverage(self, tokens: tuple[str, ...], i: int) -> tuple[float, float]:
-        """(share of the question's word weight the entry holds, that weight itself)."""
+        """(share of the question's word weight (IDF) the entry holds, that weight itself)."""
         if not tokens:
             return 0.0, 0.0
         total = sum(self.weight(t) for t in tokens)

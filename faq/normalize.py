@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable, Literal
 
 import jaconv
+import snowballstemmer
 from sudachipy import Dictionary, SplitMode
 
 _SLACK_USER = re.compile(r"<[@#!][^>]*>")
@@ -26,6 +27,10 @@ _SPACES = re.compile(r"\s+")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 _LATIN = re.compile(r"[a-zA-Z]")
 _WORD_EN = re.compile(r"[a-z0-9]+")
+# Weights of context sentences before the last one, and of the last sentence's final words.
+CONTEXT_WEIGHT = 0.7
+FOCUS_WEIGHT = 1.2
+FOCUS_TOKENS = 2
 
 # Parts of speech that carry meaning; particles, auxiliaries and symbols are dropped.
 _CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "代名詞", "副詞", "感動詞", "接尾辞", "接頭辞"}
@@ -33,7 +38,8 @@ _EN_STOPWORDS = {
     "a", "an", "the", "is", "are", "was", "were", "be", "been", "do", "does", "did", "i", "my",
     "me", "we", "our", "you", "your", "it", "its", "to", "of", "in", "on", "for", "and", "or",
     "this", "that", "there", "any", "can", "will", "would", "should", "could", "please", "about",
-    "what", "with", "at", "by", "from", "so", "if", "has", "have", "had",
+    "what", "with", "at", "by", "from", "so", "if", "has", "have", "had", "now", "still", "also",
+    "just", "really", "currently", "yet", "already", "am", "us", "tell", "know",
 }
 
 Language = Literal["ja", "en"]
@@ -107,6 +113,8 @@ class Normalizer:
         self._glyph = {fold_kana(t): chr(0xE000 + i) for i, t in enumerate(terms)}
         folded_terms = sorted(self._glyph, key=len, reverse=True)
         self._glyph_pattern = re.compile("|".join(map(re.escape, folded_terms))) if terms else None
+        # Dictionary forms join the table too, so 辞める or 漏れる match like 辞めた人 or 漏れ.
+        self._token_synonyms = {fold_kana(k): fold_kana(v) for k, v in self._replacements.items()}
         self._dictionary = Dictionary(dict="core")
         self._local = threading.local()
 
@@ -116,6 +124,13 @@ class Normalizer:
             tok = self._dictionary.tokenizer(mode=SplitMode.A)
             self._local.tokenizer = tok
         return tok
+
+    def _stemmer(self):
+        stemmer = getattr(self._local, "stemmer", None)
+        if stemmer is None:
+            stemmer = snowballstemmer.stemmer("english")
+            self._local.stemmer = stemmer
+        return stemmer
 
     def canonicalize(self, text: str) -> str:
         """Replace every known variant with its canonical form (longest match first)."""
@@ -130,6 +145,7 @@ class Normalizer:
             if pos[0] not in _CONTENT_POS or pos[1] == "数詞":
                 continue
             form = fold_kana(morpheme.normalized_form().lower())
+            form = self._token_synonyms.get(form, form)
             if form not in self._light_words:
                 tokens.append(form)
         return tokens
@@ -151,17 +167,21 @@ class Normalizer:
         cleaned = clean(text)
         lang = language or self._language(cleaned)
         if lang == "en":
-            tokens = [w for w in _WORD_EN.findall(cleaned) if w not in _EN_STOPWORDS]
-            return Analysis(cleaned, compact(cleaned), tuple(tokens), "".join(tokens), lang)
+            tokens = tuple(self._english_tokens(cleaned))
+            return Analysis(cleaned, compact(cleaned), tokens, "".join(tokens), lang)
         # The synonym table is Japanese 表記ゆれ; English text is matched as written.
         cleaned = self.canonicalize(cleaned)
         # Sudachi is slow on pathological input; the first 2,000 characters decide.
-        tokens = self._japanese_tokens(cleaned[:2000])
+        tokens = tuple(self._japanese_tokens(cleaned[:2000]))
         glyphs = "".join(self._glyph.get(t, t) for t in tokens)
         folded = compact(cleaned)
         if self._glyph_pattern is not None:
             folded = self._glyph_pattern.sub(lambda m: self._glyph[m.group(0)], folded)
-        return Analysis(cleaned, folded, tuple(tokens), glyphs, lang)
+        return Analysis(cleaned, folded, tokens, glyphs, lang)
+
+    def _english_tokens(self, text: str) -> list[str]:
+        words = [w for w in _WORD_EN.findall(text) if w not in _EN_STOPWORDS]
+        return self._stemmer().stemWords(words)
 
     def _language(self, cleaned: str) -> Language:
         """English needs a Latin word that is not a table term (MKS alone is Japanese usage)."""
@@ -169,3 +189,4 @@ class Normalizer:
             return "ja"
         words = _WORD_EN.findall(cleaned)
         return "en" if any(w not in self._replacements for w in words) else "ja"
+

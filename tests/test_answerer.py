@@ -19,6 +19,9 @@ from faq.models import Outcome
     ("<@U04ABCDEF> 社労夢 復旧した？ :pray:", "service-restored"),  # Slack markup
     ("When did it happen?", "when"),                         # English
     ("人事課の電話番号を教えてください", "contact-hr"),
+    ("こんにちは、マイナンバーは大丈夫ですか", "my-number"),     # greeting first
+    ("ありがとう、ところで二次被害は？", "secondary-damage"),
+    ("セキュリティ専門会社ってどこ？", "investigation"),        # supported runner-up wins
 ])
 def test_answers_with_the_right_entry(answerer, question, entry_id):
     decision = answerer.decide(question)

@@ -34,3 +34,16 @@ def test_sudachi_normalises_spelling_and_drops_particles(content):
     n = Normalizer(content.synonyms, content.matching.light_words)
     assert n.analyze("くわしいことはどこでみれるの").tokens == n.analyze("詳しいことはどこで見れるの").tokens
     assert "は" not in n.analyze("原因は何ですか").tokens
+
+
+def test_table_verbs_match_every_conjugation(content):
+    n = Normalizer(content.synonyms, content.matching.light_words)
+    leak = n.analyze("漏えい").tokens
+    for text in ("漏れた", "漏れてない", "漏れました", "流出"):
+        assert n.analyze(text).tokens == leak, text
+    assert n.analyze("辞めました").tokens == n.analyze("退職").tokens
+
+
+def test_english_is_stemmed(content):
+    n = Normalizer(content.synonyms, content.matching.light_words)
+    assert n.analyze("Was my data leaked?").tokens == n.analyze("data leak").tokens

@@ -41,7 +41,7 @@ def service(store: Store) -> FaqService:
 
 @pytest.fixture
 def stub():
-    from tests.slack_stub import StubSlack
+    from bench.slack_standin import StubSlack
 
     s = StubSlack()
     yield s

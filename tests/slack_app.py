@@ -16,8 +16,8 @@ from bot.settings import Settings
 from bot.web import wsgi_app
 from faq.service import FaqService
 from faq.store import Store
-from tests.slack_requests import FORM, event_callback, post, signed_headers, SIGNING_SECRET
-from tests.slack_stub import StubSlack
+from bench.slack_requests import FORM, event_callback, post, signed_headers, SIGNING_SECRET
+from bench.slack_standin import StubSlack
 
 HR_CHANNEL = "C0HRTEAM"
 HR_USER = "U0HRSTAFF"

@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.request
 
-from tests.slack_requests import SIGNING_SECRET, event_callback, mention, post, signed_headers
+from bench.slack_requests import SIGNING_SECRET, event_callback, mention, post, signed_headers
 
 
 def _free_port() -> int:

@@ -9,9 +9,9 @@ import time
 import pytest
 
 from tests.slack_app import HR_CHANNEL, start_app
-from tests.slack_requests import (block_action, direct_message, event_callback, mention, signed_headers,
+from bench.slack_requests import (block_action, direct_message, event_callback, mention, signed_headers,
                                   slash_command)
-from tests.slack_stub import BOT_USER_ID
+from bench.slack_standin import BOT_USER_ID
 
 
 def _texts(blocks: list[dict]) -> str:

@@ -14,7 +14,7 @@ from bot.app import build_bot, make_client
 from faq.service import FaqService
 from faq.store import Store
 from tests.slack_app import HR_CHANNEL, TrackingExecutor, app_settings
-from tests.slack_requests import direct_message, event_callback
+from bench.slack_requests import direct_message, event_callback
 
 
 @pytest.fixture

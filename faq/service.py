@@ -16,9 +16,12 @@ from faq.answerer import Answerer
 from faq.content import CONTENT_DIR, ContentError, FaqContent, load_content
 from faq.models import Decision, Outcome
 from faq.replies import Reply, compose
+from faq.review import ReviewQueue
 from faq.store import Store
 
 log = logging.getLogger(__name__)
+
+SYNONYMS_DOCUMENT = "synonyms"
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,15 @@ class FaqService:
         if version != self._version or self._answerer is None:
             with self._lock:
                 if version != self._version or self._answerer is None:
-                    content = replace(self._base, entries=self.store.entries())
+                    stored = self.store.document(SYNONYMS_DOCUMENT)
+                    content = replace(self._base, entries=self.store.entries(),
+                                      synonyms=stored[0] if stored else self._base.synonyms)
                     self._answerer = Answerer(content)
                     self._version = version
         return self._answerer
+
+    def review_queue(self) -> ReviewQueue:
+        return ReviewQueue(self.store, self.answerer().normalizer)
 
     @property
     def content(self) -> FaqContent:

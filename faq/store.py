@@ -92,7 +92,31 @@ def _migration_2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2]
+def _migration_3(db: sqlite_utils.Database) -> None:
+    """HR review queue (similar questions grouped) and the editable synonym table."""
+    db["review_groups"].create(
+        {"id": int, "representative": str, "status": str, "entry_id": str, "notified_at": str,
+         "created_at": str, "updated_at": str, "updated_by": str},
+        pk="id",
+    )
+    db["review_items"].create(
+        {"id": int, "question_id": int, "reason": str, "group_id": int, "status": str,
+         "linked_entry_id": str, "hr_answer": str, "answered_by": str, "created_at": str,
+         "updated_at": str, "updated_by": str},
+        pk="id",
+        foreign_keys=[("question_id", "questions", "id"), ("group_id", "review_groups", "id")],
+    )
+    db["review_items"].create_index(["question_id"], unique=True)
+    db["review_items"].create_index(["status"])
+    db["documents"].create({"name": str, "data": str, "version": int, "updated_by": str,
+                            "updated_at": str}, pk="name")
+    db["document_revisions"].create(
+        {"id": int, "name": str, "version": int, "data": str, "changed_by": str, "changed_at": str},
+        pk="id",
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -110,21 +134,43 @@ class Store:
         if str(path) != ":memory:":
             self.db.enable_wal()
         self._lock = threading.RLock()
+        self._depth = 0
         self.migrate()
 
     def close(self) -> None:
         self.db.conn.close()
 
+    def backup(self, target: Path) -> None:
+        """SQLite's online backup: a consistent copy while the bot keeps running."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(str(target)) as copy:
+            with self._lock:
+                self.db.conn.backup(copy)
+        copy.close()
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One write transaction, taken up front so two processes queue instead of failing."""
+        """One write transaction, taken up front so two processes queue instead of failing.
+
+        Nested use joins the outer transaction, so a multi-step change (an import) commits or
+        rolls back as a whole."""
         with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self.db
+                finally:
+                    self._depth -= 1
+                return
             self.db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield self.db
             except BaseException:
+                self._depth = 0
                 self.db.execute("ROLLBACK")
                 raise
+            self._depth = 0
             self.db.execute("COMMIT")
 
     # -- schema -------------------------------------------------------------------------
@@ -227,6 +273,33 @@ class Store:
             self._write_entry(db, entry, version=version, action=action, changed_by=changed_by,
                               changed_fields=fields, shipped=row["shipped"] if row else None,
                               edited_by_hr=True)
+            return version
+
+    def revision(self, entry_id: str, version: int) -> Entry | None:
+        row = self.db.execute("select data from entry_revisions where entry_id = ? and version = ?",
+                              [entry_id, version]).fetchone()
+        return Entry.model_validate_json(row[0]) if row else None
+
+    # -- documents (the synonym table) ---------------------------------------------------
+
+    def document(self, name: str) -> tuple[Any, int] | None:
+        """(data, version) of a stored document, or None when only the shipped file exists."""
+        row = self.db.execute("select data, version from documents where name = ?", [name]).fetchone()
+        return (json.loads(row[0]), row[1]) if row else None
+
+    def save_document(self, name: str, data: Any, *, changed_by: str, expected_version: int | None) -> int:
+        with self.transaction() as db:
+            row = db.execute("select version from documents where name = ?", [name]).fetchone()
+            current = row[0] if row else None
+            if current != expected_version:
+                raise VersionConflict(name, expected_version, current)
+            version = (current or 0) + 1
+            payload = json.dumps(data, ensure_ascii=False)
+            db["documents"].upsert({"name": name, "data": payload, "version": version,
+                                    "updated_by": changed_by, "updated_at": now()}, pk="name")
+            db["document_revisions"].insert({"name": name, "version": version, "data": payload,
+                                             "changed_by": changed_by, "changed_at": now()})
+            self._bump_entries_version(db)
             return version
 
     def revisions(self, entry_id: str) -> list[dict[str, Any]]:
@@ -338,9 +411,12 @@ class Store:
         cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=older_than_days)).isoformat(timespec="seconds")
         with self.transaction() as db:
             old = "select id from questions where asked_at < ?"
-            for table in ("feedback", "choices", "hr_posts"):
+            for table in ("feedback", "choices", "hr_posts", "review_items"):
                 db.execute(f"delete from {table} where question_id in ({old})", [cutoff])
-            return db.execute("delete from questions where asked_at < ?", [cutoff]).rowcount
+            removed = db.execute("delete from questions where asked_at < ?", [cutoff]).rowcount
+            db.execute("delete from review_groups where id not in (select group_id from review_items "
+                       "where group_id is not null)")
+            return removed
 
 
 class VersionConflict(Exception):

@@ -6,7 +6,6 @@ reports events that got no reply (lost) and replies beyond one per event (duplic
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import sqlite3

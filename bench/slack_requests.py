@@ -79,6 +79,42 @@ def block_action(action_id: str, value: str, response_url: str, *, user: str = "
     return urlencode({"payload": json.dumps(payload)})
 
 
+def view_submission(callback_id: str, values: dict[str, Any], *, private_metadata: str = "",
+                    user: str = "U0ASKER1", view_id: str = "V0MODAL1") -> str:
+    """A modal's submission; ``values`` maps block id to the input's value (str, list or option)."""
+    state: dict[str, Any] = {}
+    for block_id, value in values.items():
+        if isinstance(value, dict):
+            state[block_id] = {"value": {"type": "static_select", "selected_option": value}}
+        elif isinstance(value, list):
+            state[block_id] = {"value": {"type": "checkboxes", "selected_options": value}}
+        else:
+            state[block_id] = {"value": {"type": "plain_text_input", "value": value}}
+    payload = {
+        "type": "view_submission", "team": {"id": TEAM_ID, "domain": "test"},
+        "user": {"id": user, "username": "u", "team_id": TEAM_ID}, "api_app_id": "A0TEST", "token": "legacy",
+        "trigger_id": f"tr-view-{time.time()}",
+        "view": {"id": view_id, "type": "modal", "callback_id": callback_id, "private_metadata": private_metadata,
+                 "state": {"values": state}, "hash": "h1", "team_id": TEAM_ID, "app_id": "A0TEST"},
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def view_action(action_id: str, value: str, *, user: str = "U0ASKER1", view_id: str = "V0MODAL1",
+                trigger_id: str = "tr-va") -> str:
+    """A button pressed inside a modal (no response_url)."""
+    payload = {
+        "type": "block_actions", "team": {"id": TEAM_ID, "domain": "test"},
+        "user": {"id": user, "username": "u", "team_id": TEAM_ID}, "api_app_id": "A0TEST", "token": "legacy",
+        "container": {"type": "view", "view_id": view_id}, "trigger_id": trigger_id,
+        "view": {"id": view_id, "type": "modal", "hash": "h1", "callback_id": "faq_history",
+                 "private_metadata": "", "state": {"values": {}}},
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b1", "value": value,
+                     "action_ts": str(time.time())}],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
 def post(url: str, body: str, headers: dict[str, str], content_type: str = "application/json",
          extra: dict[str, str] | None = None) -> tuple[int, str]:
     request = urllib.request.Request(url, data=body.encode(), method="POST",

@@ -12,7 +12,8 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.conversation import Conversation
 from bot.hr_notify import HrNotifier
-from bot.listeners import actions, commands, events
+from bot.hr_desk import HrDesk
+from bot.listeners import actions, admin, commands, events
 from bot.settings import Mode, Settings
 from faq.service import FaqService
 
@@ -31,6 +32,7 @@ class Bot:
     conversation: Conversation
     notifier: HrNotifier
     service: FaqService
+    desk: HrDesk
 
 
 def _team_guard(team_id: str) -> Callable[..., BoltResponse | None]:
@@ -58,7 +60,9 @@ def build_bot(settings: Settings, service: FaqService, *, mode: Mode, client: We
     notifier = HrNotifier(service.store, client, settings.hr_channel_id or "", service.content.messages.ja,
                           retry_base_seconds=settings.hr_retry_seconds, retention_days=settings.retention_days)
     conversation = Conversation(service, notifier, settings.retention_days)
-    events.register(app, conversation)
+    desk = HrDesk(service, client, settings.hr_users)
+    events.register(app, conversation, desk)
     commands.register(app, conversation)
     actions.register(app, conversation)
-    return Bot(app, conversation, notifier, service)
+    admin.register(app, conversation, desk)
+    return Bot(app, conversation, notifier, service, desk)

@@ -47,22 +47,22 @@ def fit(text: str, limit: int) -> str:
     return cut + "…"
 
 
-def _plain(text: str, limit: int) -> dict[str, Any]:
+def plain_text(text: str, limit: int) -> dict[str, Any]:
     """plain_text objects are not parsed for markup; they only need cutting."""
     return {"type": "plain_text", "text": text if len(text) <= limit else text[: limit - 1] + "…", "emoji": True}
 
 
-def _section(text: str) -> Block:
+def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": fit(text, SECTION_LIMIT)}}
 
 
-def _context(*texts: str) -> Block:
+def context(*texts: str) -> Block:
     return {"type": "context",
             "elements": [{"type": "mrkdwn", "text": fit(t, CONTEXT_LIMIT)} for t in texts[:10]]}
 
 
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    button = {"type": "button", "text": _plain(text, BUTTON_LIMIT), "action_id": action_id, "value": value[:2000]}
+def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button = {"type": "button", "text": plain_text(text, BUTTON_LIMIT), "action_id": action_id, "value": value[:2000]}
     if style:
         button["style"] = style
     return button
@@ -75,8 +75,8 @@ def fallback_text(reply: Reply) -> str:
 
 def feedback_buttons(msg: MessageSet, question_id: int) -> Block:
     return {"type": "actions", "block_id": f"feedback:{question_id}", "elements": [
-        _button(msg.feedback_up_button, FEEDBACK_UP, str(question_id)),
-        _button(msg.feedback_down_button, FEEDBACK_DOWN, str(question_id)),
+        button(msg.feedback_up_button, FEEDBACK_UP, str(question_id)),
+        button(msg.feedback_down_button, FEEDBACK_DOWN, str(question_id)),
     ]}
 
 
@@ -84,33 +84,33 @@ def reply_blocks(reply: Reply, msg: MessageSet, question_id: int | None, *, hr_n
     """The bot's answer, candidates, escalation or usage reply."""
     blocks: list[Block] = []
     if reply.warning:
-        blocks.append(_section(f":warning: {reply.warning}"))
-    blocks.append(_section(reply.body))
+        blocks.append(section(f":warning: {reply.warning}"))
+    blocks.append(section(reply.body))
     if reply.outcome is Outcome.ANSWER:
         notes = [f"{reply.labels['sources']}: " + " / ".join(f"{s.title}（{s.issuer}、{s.date.isoformat()}）"
                                                           for s in reply.sources)]
         if reply.updated:
             notes.append(f"{reply.labels['updated']}: {reply.updated.isoformat()}")
-        blocks.append(_context(*notes))
+        blocks.append(context(*notes))
         if question_id is not None:
             blocks.append(feedback_buttons(msg, question_id))
     elif reply.outcome is Outcome.CLARIFY and question_id is not None:
         blocks.append({"type": "actions", "block_id": f"clarify:{question_id}", "elements": [
-            _button(choice.question, f"{CLARIFY_PICK}_{i}", json.dumps({"q": question_id, "e": choice.entry_id}))
+            button(choice.question, f"{CLARIFY_PICK}_{i}", json.dumps({"q": question_id, "e": choice.entry_id}))
             for i, choice in enumerate(reply.choices[:3])
         ]})
         if reply.footer:
-            blocks.append(_context(reply.footer))
+            blocks.append(context(reply.footer))
     elif reply.outcome is Outcome.ESCALATE and hr_notified:
-        blocks.append(_context(msg.escalate_hr_notified))
+        blocks.append(context(msg.escalate_hr_notified))
     return blocks
 
 
 def ask_hr_blocks(msg: MessageSet, question_id: int) -> list[Block]:
     """Shown after a 👎: the way to hand the question to HR."""
-    return [_section(msg.text("feedback_sorry")),
+    return [section(msg.text("feedback_sorry")),
             {"type": "actions", "block_id": f"ask_hr:{question_id}",
-             "elements": [_button(msg.ask_hr_button, ASK_HR, str(question_id), "primary")]}]
+             "elements": [button(msg.ask_hr_button, ASK_HR, str(question_id), "primary")]}]
 
 
 def hr_post_blocks(msg: MessageSet, *, reason: str, question: str, user_id: str | None, place: str,
@@ -120,28 +120,28 @@ def hr_post_blocks(msg: MessageSet, *, reason: str, question: str, user_id: str 
     asker = f"<@{user_id}>" if user_id and user_id.isalnum() else escape(user_id or "-")
     reason_text = msg.hr_post_reason_downvote if reason == "downvote" else msg.hr_post_reason_escalate
     return [
-        {"type": "header", "text": _plain(msg.hr_post_title, 150)},
-        _context(reason_text),
+        {"type": "header", "text": plain_text(msg.hr_post_title, 150)},
+        context(reason_text),
         {"type": "section", "fields": [
             {"type": "mrkdwn", "text": f"*{msg.hr_post_asker}*\n{asker}"},
             {"type": "mrkdwn", "text": f"*{msg.hr_post_where}*\n{place}"},
         ]},
-        _section(f"*{msg.hr_post_question}*\n{unescape_slack(question)}"),
-        _context(f"{msg.hr_post_guesses}: {guess_text}"),
+        section(f"*{msg.hr_post_question}*\n{unescape_slack(question)}"),
+        context(f"{msg.hr_post_guesses}: {guess_text}"),
     ]
 
 
 def home_view(msg: MessageSet, examples: list[str], retention_days: int) -> dict[str, Any]:
     """App Home: how to use the bot, example questions as buttons, the privacy note."""
     blocks: list[Block] = [
-        {"type": "header", "text": _plain(msg.home_title, 150)},
-        _section(msg.home_intro),
+        {"type": "header", "text": plain_text(msg.home_title, 150)},
+        section(msg.home_intro),
         {"type": "divider"},
-        _section(f"*{msg.home_examples_label}*"),
+        section(f"*{msg.home_examples_label}*"),
     ]
     if examples:
         blocks.append({"type": "actions", "block_id": "examples", "elements": [
-            _button(q, f"{EXAMPLE_QUESTION}_{i}", q) for i, q in enumerate(examples[:5])]})
+            button(q, f"{EXAMPLE_QUESTION}_{i}", q) for i, q in enumerate(examples[:5])]})
     blocks += [{"type": "divider"},
-               _context(msg.text("home_privacy").replace("{retention_days}", str(retention_days)))]
+               context(msg.text("home_privacy").replace("{retention_days}", str(retention_days)))]
     return {"type": "home", "blocks": blocks}

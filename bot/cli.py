@@ -9,21 +9,12 @@ from pathlib import Path
 
 import click
 
+from bot.admin_cli import COMMANDS as ADMIN_COMMANDS, open_service
 from bot.logs import configure_logging
 from bot.settings import ConfigError, Mode, Settings, load_settings
-from faq.content import CONTENT_DIR, ContentError, Problem, load_content, load_entry_files, validate_entries
 from faq.evaluate import evaluate, read_labelled
-from faq.service import FaqService
-from faq.store import Store, database_path
 
 EXIT_WORDS = {"exit", "quit", "bye", "終了", "おわり"}
-
-
-def _service() -> FaqService:
-    try:
-        return FaqService.open(Store(database_path()))
-    except ContentError as exc:
-        raise click.ClickException(f"the FAQ content is invalid:\n{exc}") from exc
 
 
 def _decision_json(question: str, answered) -> dict[str, object]:
@@ -68,7 +59,7 @@ def run() -> None:
 @main.command()
 def chat() -> None:
     """Chat locally with the bot on the shipped FAQ (no Slack needed)."""
-    service = _service()
+    service = open_service()
     click.echo(service.content.messages.ja.chat_welcome)
     while True:
         try:
@@ -115,7 +106,7 @@ def ask(question: str | None, as_json: bool, jsonl: bool) -> None:
     """Ask one question (or many with --jsonl); nothing is logged."""
     if not jsonl and question is None:
         raise click.UsageError("give a QUESTION, or --jsonl to read questions from standard input")
-    service = _service()
+    service = open_service()
     questions = _stdin_questions() if jsonl else [question or ""]
     for q in questions:
         answered = service.ask(q, channel_kind="cli", log_question=False)
@@ -136,7 +127,7 @@ def eval_command(file: Path, min_accuracy: float | None, as_json: bool) -> None:
         rows = read_labelled(file)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    service = _service()
+    service = open_service()
     report = evaluate(rows, lambda q: service.ask(q, channel_kind="eval", log_question=False).decision)
     data = report.as_dict()
     if as_json:
@@ -179,34 +170,8 @@ def bench(questions: Path | None, as_json: bool, sizes: str, rates: str, duratio
     click.echo(json.dumps(result, ensure_ascii=False) if as_json else table(result))
 
 
-@main.group()
-def faq() -> None:
-    """Work with FAQ entries."""
-
-
-@faq.command()
-@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
-def validate(path: Path | None) -> None:
-    """Check FAQ files (a content folder, an entries folder or one YAML file); list every problem."""
-    problems: list[Problem] = []
-    target = path or CONTENT_DIR
-    if target.is_dir() and (target / "entries").is_dir():
-        try:
-            content = load_content(target)
-            click.echo(f"OK: {len(content.entries)} entries in {target}")
-            return
-        except ContentError as exc:
-            problems = exc.problems
-    else:
-        notices = load_content(CONTENT_DIR, with_entries=False).notices
-        loaded = load_entry_files(target, problems)
-        problems += validate_entries(loaded, notices)
-        if not problems:
-            click.echo(f"OK: {len(loaded)} entries in {target}")
-            return
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    raise click.ClickException(f"{len(problems)} problem(s) found in {target}")
+for command in ADMIN_COMMANDS:
+    main.add_command(command)
 
 
 if __name__ == "__main__":

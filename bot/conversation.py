@@ -62,7 +62,10 @@ class Conversation:
         if answered.question_id is None:
             return None
         escalated = answered.decision.outcome is Outcome.ESCALATE
-        hr_post_id = self.notifier.enqueue(answered.question_id, "escalate") if escalated else None
+        hr_post_id = None
+        if escalated:
+            hr_post_id = self.notifier.enqueue(answered.question_id, "escalate")
+            self.service.review_queue().add(answered.question_id, "escalate")
         msg = self.messages(answered.reply.language)
         blocks = reply_blocks(answered.reply, msg, answered.question_id, hr_notified=escalated)
         return Prepared(answered.question_id, blocks, fallback_text(answered.reply), hr_post_id)
@@ -96,6 +99,7 @@ class Conversation:
         if positive:
             text = msg.feedback_thanks
             return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}], text
+        self.service.review_queue().add(question_id, "downvote")
         return ask_hr_blocks(msg, question_id), msg.text("feedback_sorry")
 
     def ask_hr(self, question_id: int) -> str:
@@ -104,10 +108,12 @@ class Conversation:
             self.notifier.notify(question_id, "downvote")
         return self.messages(self._language(question_id)).text("ask_hr_done")
 
-    def home(self) -> dict[str, Any]:
+    def home(self, extra_blocks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         content = self.service.content
         examples = [e.question for i in HOME_EXAMPLES if (e := content.entry(i)) is not None]
-        return home_view(content.messages.ja, examples, self.retention_days)
+        view = home_view(content.messages.ja, examples, self.retention_days)
+        view["blocks"] = (view["blocks"] + (extra_blocks or []))[:100]
+        return view
 
     def _language(self, question_id: int) -> str:
         row = self.service.store.question(question_id)

@@ -16,6 +16,7 @@ import time
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.admin_blocks import review_actions
 from bot.blocks import hr_post_blocks
 from faq.content import MessageSet
 from faq.store import Store
@@ -64,7 +65,7 @@ class HrNotifier:
                     self.msg, reason=post["reason"], question=question.get("question", ""),
                     user_id=question.get("user_id"), place=self._place(question),
                     guesses=[(c["entry_id"], c["score"]) for c in json.loads(question.get("candidates") or "[]")],
-                ),
+                ) + [review_actions(post["question_id"])],
                 unfurl_links=False,
             )
             self.store.mark_hr_post_sent(post_id, response["channel"], response["ts"])

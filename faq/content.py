@@ -87,6 +87,10 @@ class MessageSet(BaseModel):
     hr_post_no_guess: str
     slash_place: str
     refused_not_hr: str
+    faq_added_notice: str
+    hr_answer_question: str
+    saved_entry: str
+    edit_conflict: str
 
     def text(self, name: str) -> str:
         """A message with {hr} filled in, so the HR line is written only once."""

@@ -11,7 +11,7 @@ def test_manifest_matches_the_listeners():
     manifest = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
     assert sorted(manifest["settings"]["event_subscriptions"]["bot_events"]) == [
         "app_home_opened", "app_mention", "message.im"]
-    assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/faq"]
+    assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/faq", "/faq-admin"]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == ["app_mentions:read", "chat:write", "commands",

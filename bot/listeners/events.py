@@ -8,6 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.conversation import Conversation, Place
+from bot.hr_desk import HrDesk
 
 
 def ignored(event: dict[str, Any]) -> bool:
@@ -21,7 +22,7 @@ def _send(client: WebClient, conversation: Conversation, prepared, place: Place)
     conversation.after_reply(prepared)
 
 
-def register(app: App, conversation: Conversation) -> None:
+def register(app: App, conversation: Conversation, desk: HrDesk) -> None:
     @app.event("app_mention")
     def answer_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if ignored(event):
@@ -45,4 +46,4 @@ def register(app: App, conversation: Conversation) -> None:
     @app.event("app_home_opened")
     def publish_home(event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") == "home":
-            client.views_publish(user_id=event["user"], view=conversation.home())
+            client.views_publish(user_id=event["user"], view=conversation.home(desk.home_blocks(event["user"])))

@@ -1,0 +1,219 @@
+"""HR's operations from the command line: the same edits, queue and numbers as in Slack.
+
+Every change is attributed to the operating-system user (``cli:<name>``) and kept as a revision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from pathlib import Path
+
+import click
+import yaml
+
+from faq.content import CONTENT_DIR, ContentError, Problem, load_content, load_entry_files, validate_entries
+from faq.editing import Editor
+from faq.review import STATUS_LABELS, ReviewQueue
+from faq.service import FaqService
+from faq.stats import stats as compute_stats
+from faq.store import DEFAULT_RETENTION_DAYS, Store, VersionConflict, database_path
+from faq.transfer import apply_import, export_yaml, plan_import
+
+
+def operator() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def open_service() -> FaqService:
+    try:
+        return FaqService.open(Store(database_path()))
+    except ContentError as exc:
+        raise click.ClickException(f"the FAQ content is invalid:\n{exc}") from exc
+
+
+def _fail_on(exc: Exception) -> click.ClickException:
+    if isinstance(exc, ContentError):
+        return click.ClickException("nothing was changed:\n" + "\n".join(str(p) for p in exc.problems))
+    if isinstance(exc, VersionConflict):
+        return click.ClickException(f"{exc}: someone saved it meanwhile; nothing was changed")
+    return click.ClickException(str(exc))
+
+
+@click.group()
+def faq() -> None:
+    """Read, export, import, and roll back FAQ entries (kept in the database)."""
+
+
+@faq.command()
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+def validate(path: Path | None) -> None:
+    """Check FAQ files (a content folder, an entries folder or one YAML file); list every problem."""
+    problems: list[Problem] = []
+    target = path or CONTENT_DIR
+    if target.is_dir() and (target / "entries").is_dir():
+        try:
+            content = load_content(target)
+            click.echo(f"OK: {len(content.entries)} entries in {target}")
+            return
+        except ContentError as exc:
+            problems = exc.problems
+    else:
+        notices = load_content(CONTENT_DIR, with_entries=False).notices
+        loaded = load_entry_files(target, problems)
+        problems += validate_entries(loaded, notices)
+        if not problems:
+            click.echo(f"OK: {len(loaded)} entries in {target}")
+            return
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    raise click.ClickException(f"{len(problems)} problem(s) found in {target}")
+
+
+@faq.command(name="list")
+def list_entries() -> None:
+    """Every entry with its version; retired ones are marked."""
+    store = open_service().store
+    for row in store.db.query("select id, kind, version, retired, data from entries order by id"):
+        question = json.loads(row["data"])["question"]
+        click.echo(f"{row['id']:<34} {row['kind']:<9} v{row['version']:<3} {'retired ' if row['retired'] else ''}{question}")
+
+
+@faq.command()
+@click.argument("entry_id")
+def show(entry_id: str) -> None:
+    """One entry as YAML, with its current version."""
+    found = Editor(open_service()).current(entry_id)
+    if found is None:
+        raise click.ClickException(f"no entry {entry_id}")
+    entry, version = found
+    click.echo(f"# version {version}")
+    click.echo(yaml.safe_dump(entry.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=1000))
+
+
+@faq.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
+def export(out: Path | None) -> None:
+    """All entries as one YAML file that `faqbot faq import` reads back unchanged."""
+    text = export_yaml(open_service().store.entries())
+    if out:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"exported to {out}")
+    else:
+        click.echo(text, nl=False)
+
+
+@faq.command(name="import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Also overwrite entries HR has edited since they were shipped.")
+def import_entries(file: Path, force: bool) -> None:
+    """Validate everything first, then apply all or nothing (each change is a revision)."""
+    editor = Editor(open_service())
+    try:
+        plan = plan_import(editor, file)
+        apply_import(editor, plan, by=operator(), force=force)
+    except (ContentError, VersionConflict) as exc:
+        raise _fail_on(exc) from None
+    click.echo(f"added {len(plan.added)}, updated {len(plan.updated)}, unchanged {len(plan.unchanged)}")
+
+
+@faq.command()
+@click.argument("entry_id")
+def history(entry_id: str) -> None:
+    """Every revision of an entry: version, what happened, who, when, which fields."""
+    revisions = open_service().store.revisions(entry_id)
+    if not revisions:
+        raise click.ClickException(f"no entry {entry_id}")
+    for r in revisions:
+        click.echo(f"v{r['version']:<3} {r['changed_at']}  {r['changed_by']:<24} {r['action']:<16} "
+                   f"{', '.join(json.loads(r['changed_fields']))}")
+
+
+@faq.command()
+@click.argument("entry_id")
+@click.argument("revision", type=int)
+def rollback(entry_id: str, revision: int) -> None:
+    """Make an old revision current again (as a new revision)."""
+    try:
+        version = Editor(open_service()).rollback(entry_id, revision, by=operator())
+    except (KeyError, ContentError, VersionConflict) as exc:
+        raise _fail_on(exc) from None
+    click.echo(f"{entry_id} is now v{version}, with the content of v{revision}")
+
+
+@click.group()
+def review() -> None:
+    """The queue of questions the bot could not settle."""
+
+
+@review.command(name="list")
+@click.option("--status", type=click.Choice(list(STATUS_LABELS)), help="Only groups with this status.")
+@click.option("--json", "as_json", is_flag=True)
+def list_review(status: str | None, as_json: bool) -> None:
+    """Groups of similar questions, with how many asked and their status."""
+    service = open_service()
+    groups = ReviewQueue(service.store, service.answerer().normalizer).groups(status)
+    if as_json:
+        click.echo(json.dumps([{"id": g.id, "status": g.status, "count": len(g.items), "entry_id": g.entry_id,
+                                "representative": g.representative,
+                                "items": [{"id": i["id"], "reason": i["reason"], "question": i["question"],
+                                           "asked_at": i["asked_at"], "status": i["status"]} for i in g.items]}
+                               for g in groups], ensure_ascii=False, indent=2))
+        return
+    for g in groups:
+        click.echo(f"#{g.id:<4} {g.label}  ×{len(g.items):<3} {g.representative[:60]}")
+
+
+@review.command(name="close")
+@click.argument("group_id", type=int)
+@click.option("--status", type=click.Choice(["done", "out_of_scope"]), default="done", show_default=True)
+def close_review(group_id: int, status: str) -> None:
+    """Close a group (対応済 by default, or 対象外)."""
+    service = open_service()
+    queue = ReviewQueue(service.store, service.answerer().normalizer)
+    if queue.group(group_id) is None:
+        raise click.ClickException(f"no review group {group_id}")
+    queue.set_group_status(group_id, status, by=operator())
+    click.echo(f"group {group_id}: {STATUS_LABELS[status]}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Only questions from this date (YYYY-MM-DD).")
+def stats(as_json: bool, since: dt.datetime | None) -> None:
+    """Questions per day, answer/clarify/escalation rates, feedback per entry, open review items."""
+    data = compute_stats(open_service().store, since.date() if since else None)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"questions: {data['questions']}  answered {data['answer_rate']:.0%}  "
+               f"clarify {data['clarify_rate']:.0%}  escalated {data['escalation_rate']:.0%}  "
+               f"open review items: {data['open_review_items']}")
+    for day in data["per_day"]:
+        click.echo(f"  {day['date']}  {day['questions']:>4} questions, {day['escalated']:>3} escalated")
+    for entry_id, votes in data["feedback"].items():
+        click.echo(f"  {entry_id:<30} 👍 {votes['up']}  👎 {votes['down']}")
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(file: Path) -> None:
+    """A consistent copy of the database, safe while the bot runs (SQLite online backup)."""
+    Store(database_path()).backup(file)
+    click.echo(f"backed up to {file}")
+
+
+@click.command()
+@click.option("--older-than", "days", type=int, default=DEFAULT_RETENTION_DAYS, show_default=True,
+              help="Delete question logs and review items older than this many days.")
+def purge(days: int) -> None:
+    """Apply the retention period now; FAQ entries and their history are kept."""
+    removed = Store(database_path()).purge(days)
+    click.echo(f"removed {removed} question(s) older than {days} days")
+
+
+COMMANDS = [faq, review, stats, backup, purge]

@@ -1,0 +1,265 @@
+"""HR's operations in Slack: edit the FAQ, review questions, answer the asker, notify a group.
+
+Every method that changes something takes the acting user's id from the verified request and
+checks it against HR_USER_IDS itself, every time: listeners cannot forget the check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot import admin_blocks as ab
+from bot.blocks import context, escape, reply_blocks, section
+from faq.content import ContentError, MessageSet
+from faq.editing import Editor, entry_fingerprint
+from faq.service import SYNONYMS_DOCUMENT, FaqService
+from faq.stats import stats
+from faq.store import VersionConflict
+
+Ack = dict[str, Any] | None
+
+
+class NotHr(Exception):
+    """The acting user is not in HR_USER_IDS."""
+
+
+class HrDesk:
+    def __init__(self, service: FaqService, client: WebClient, hr_users: frozenset[str]):
+        self.service = service
+        self.client = client
+        self.hr_users = hr_users
+        self.editor = Editor(service)
+
+    @property
+    def msg(self) -> MessageSet:
+        return self.service.content.messages.ja
+
+    def is_hr(self, user_id: str | None) -> bool:
+        return bool(user_id) and user_id in self.hr_users
+
+    def require_hr(self, user_id: str | None) -> str:
+        if not self.is_hr(user_id):
+            raise NotHr(user_id)
+        return str(user_id)
+
+    # -- entries ------------------------------------------------------------------------
+
+    def menu(self, user_id: str, query: str) -> list[dict[str, Any]]:
+        """/faq-admin [search words | review]: entries matching the query, or the queue."""
+        self.require_hr(user_id)
+        if query.strip().lower() in ("review", "確認", "queue"):
+            return self.review(user_id)
+        rows = list(self.service.store.db.query("select id, version, data from entries order by id"))
+        if query.strip():
+            words = query.strip().lower().split()
+            rows = [r for r in rows if all(w in (r["id"] + r["data"]).lower() for w in words)]
+            heading = f"「{query.strip()}」を含むエントリ: {len(rows)} 件"
+        else:
+            heading = f"FAQエントリ: {len(rows)} 件（/faq-admin 検索語 で絞り込み、/faq-admin review で確認待ち一覧）"
+        return ab.entry_list_blocks(rows, heading)
+
+    def entry_modal(self, user_id: str, entry_id: str | None, *, item_id: int | None = None,
+                    prefill: dict[str, Any] | None = None) -> dict[str, Any]:
+        self.require_hr(user_id)
+        found = self.editor.current(entry_id) if entry_id else None
+        entry, version = found if found else (None, None)
+        return ab.entry_modal(entry, metadata={"id": entry.id if entry else None, "v": version, "item": item_id},
+                              notices=self.service.content.notices, prefill=prefill)
+
+    def submit_entry(self, user_id: str, values: dict[str, Any], metadata: str) -> Ack:
+        """Validate like the files, guard against regressions, save with a version check."""
+        self.require_hr(user_id)
+        meta = json.loads(metadata or "{}")
+        raw = ab.entry_form(values)
+        confirmed = raw.pop("_confirmed")
+        existing = self.editor.current(meta["id"]) if meta.get("id") else None
+        if existing:
+            raw.update(id=existing[0].id, kind=existing[0].kind.value, retired=existing[0].retired)
+        elif raw.get("id") and self.editor.current(raw["id"]):
+            return {"response_action": "errors", "errors": {"id": "このIDはすでに使われています。"}}
+        raw["updated"] = dt.date.today().isoformat()
+        try:
+            entry = self.editor.validate(raw, source="slack")
+        except ContentError as exc:
+            return {"response_action": "errors", "errors": ab.field_errors(exc.problems)}
+        fingerprint = entry_fingerprint(entry)
+        changes = self.editor.regression([entry])
+        if changes and not (confirmed and meta.get("fp") == fingerprint):
+            return {"response_action": "update", "view": ab.entry_modal(
+                existing[0] if existing else None, metadata={**meta, "fp": fingerprint},
+                notices=self.service.content.notices, prefill=raw, changes=changes)}
+        try:
+            version = self.editor.save(entry, by=user_id, expected_version=meta.get("v"))
+        except VersionConflict as exc:
+            return {"response_action": "errors", "errors": {
+                "question": self.msg.edit_conflict.replace("{current}", str(exc.current))}}
+        if meta.get("item"):
+            self.service.review_queue().link_to_entry(int(meta["item"]), entry.id, by=user_id)
+        self._tell(user_id, self.msg.saved_entry.replace("{entry}", entry.id).replace("{version}", str(version)))
+        return None
+
+    def set_retired(self, user_id: str, token: str, retired: bool) -> str:
+        self.require_hr(user_id)
+        data = json.loads(token)
+        try:
+            version = self.editor.set_retired(data["id"], retired, by=user_id, expected_version=data["v"])
+        except VersionConflict as exc:
+            return self.msg.edit_conflict.replace("{current}", str(exc.current))
+        return f"{data['id']} を{'廃止' if retired else '復元'}しました（v{version}）。"
+
+    def history(self, user_id: str, entry_id: str) -> dict[str, Any]:
+        self.require_hr(user_id)
+        return ab.history_modal(entry_id, self.service.store.revisions(entry_id))
+
+    def rollback(self, user_id: str, token: str) -> dict[str, Any]:
+        self.require_hr(user_id)
+        data = json.loads(token)
+        self.editor.rollback(data["id"], int(data["v"]), by=user_id)
+        return ab.history_modal(data["id"], self.service.store.revisions(data["id"]))
+
+    def synonyms_modal(self, user_id: str) -> dict[str, Any]:
+        self.require_hr(user_id)
+        stored = self.service.store.document(SYNONYMS_DOCUMENT)
+        table, version = stored if stored else (self.service.content.synonyms, None)
+        return ab.synonyms_modal(table, version)
+
+    def submit_synonyms(self, user_id: str, values: dict[str, Any], metadata: str) -> Ack:
+        self.require_hr(user_id)
+        text = ((values.get("synonyms") or {}).get("value") or {}).get("value") or ""
+        table = ab.parse_synonyms(text)
+        if not table:
+            return {"response_action": "errors", "errors": {"synonyms": "「正規形: 異表記, 異表記」の形で1行以上入力してください。"}}
+        try:
+            self.service.store.save_document(SYNONYMS_DOCUMENT, table, changed_by=user_id,
+                                             expected_version=json.loads(metadata or "{}").get("v"))
+        except VersionConflict as exc:
+            return {"response_action": "errors", "errors": {
+                "synonyms": self.msg.edit_conflict.replace("{current}", str(exc.current))}}
+        return None
+
+    # -- the review queue ---------------------------------------------------------------
+
+    def review(self, user_id: str) -> list[dict[str, Any]]:
+        self.require_hr(user_id)
+        queue = self.service.review_queue()
+        return ab.review_blocks([g for g in queue.groups() if g.status in ("open", "in_progress")
+                                 or (g.entry_id and not g.notified_at)])
+
+    def answer_modal(self, user_id: str, question_id: int) -> dict[str, Any]:
+        self.require_hr(user_id)
+        return ab.answer_modal(question_id, self._question(question_id)["question"])
+
+    def submit_answer(self, user_id: str, values: dict[str, Any], metadata: str) -> Ack:
+        """Post HR's answer to the asker, where they asked, marked as HR's; close the item."""
+        self.require_hr(user_id)
+        text = ((values.get("answer") or {}).get("value") or {}).get("value") or ""
+        if not text.strip():
+            return {"response_action": "errors", "errors": {"answer": "回答を入力してください。"}}
+        question = self._question(int(metadata))
+        msg = self._messages(question)
+        self._post_to_asker(question, [
+            section(f"*{msg.hr_answer_label}*\n{text}"),
+            context(f"{msg.hr_answer_question}: {question['question'][:300]}")], f"{msg.hr_answer_label}: {text[:200]}")
+        queue = self.service.review_queue()
+        item = queue.item_for_question(question["id"]) or self._queued(question["id"])
+        queue.record_answer(item["id"], text, by=user_id)
+        return None
+
+    def add_modal(self, user_id: str, question_id: int) -> dict[str, Any]:
+        self.require_hr(user_id)
+        question = self._question(question_id)
+        suggested = [c["entry_id"] for c in json.loads(question.get("candidates") or "[]")][:3]
+        return ab.add_modal(question_id, question["question"], self.service.content.active_entries(), suggested)
+
+    def submit_add(self, user_id: str, values: dict[str, Any], metadata: str) -> Ack:
+        """Teach an existing entry this question, or open a new entry pre-filled with it."""
+        self.require_hr(user_id)
+        question = self._question(int(metadata))
+        target = values["target"]["value"]["selected_option"]["value"]
+        item = self.service.review_queue().item_for_question(question["id"]) or self._queued(question["id"])
+        if target == ab.NEW_ENTRY:
+            return {"response_action": "update", "view": self.entry_modal(
+                user_id, None, item_id=item["id"], prefill={"question": question["question"],
+                                                            "phrasings": [question["question"]]})}
+        entry, version = self.editor.current(target) or (None, None)
+        if entry is None:
+            return {"response_action": "errors", "errors": {"target": "このエントリは見つかりません。"}}
+        phrasing = " ".join(question["question"].split())[:200]
+        taught = entry.model_copy(update={"phrasings": [*entry.phrasings, phrasing]})
+        if self.editor.regression([taught]):
+            # Show the editor with the change and its effects; saving needs the confirmation.
+            return {"response_action": "update", "view": ab.entry_modal(
+                entry, metadata={"id": entry.id, "v": version, "item": item["id"]},
+                notices=self.service.content.notices, prefill=taught.model_dump(mode="json"),
+                changes=self.editor.regression([taught]))}
+        self.editor.add_phrasing(target, phrasing, by=user_id)
+        self.service.review_queue().link_to_entry(item["id"], target, by=user_id)
+        return None
+
+    def dismiss(self, user_id: str, question_id: int) -> str:
+        self.require_hr(user_id)
+        queue = self.service.review_queue()
+        item = queue.item_for_question(question_id) or self._queued(question_id)
+        queue.close_item(item["id"], "out_of_scope", by=user_id)
+        return "対象外にしました。"
+
+    def notify_group(self, user_id: str, group_id: int) -> str:
+        """Tell everyone who asked in the group that the FAQ now answers it: once."""
+        self.require_hr(user_id)
+        queue = self.service.review_queue()
+        group = queue.group(group_id)
+        if group is None or not group.entry_id:
+            return "このグループにはまだFAQの回答がありません。"
+        if not queue.claim_notification(group_id, by=user_id):
+            return "このグループの質問者にはすでにお知らせ済みです。"
+        for item in group.items:
+            question = self._question(item["question_id"])
+            reply = self.service.entry_reply(group.entry_id, question.get("language") or "ja")
+            if reply is None:
+                continue
+            msg = self._messages(question)
+            self._post_to_asker(question, [section(msg.faq_added_notice)] + reply_blocks(reply, msg, None),
+                                msg.faq_added_notice)
+        return f"{len(group.items)} 人にお知らせしました。"
+
+    def home_blocks(self, user_id: str) -> list[dict[str, Any]]:
+        if not self.is_hr(user_id):
+            return []
+        queue = self.service.review_queue()
+        return ab.hr_home_blocks(stats(self.service.store), [g for g in queue.groups() if g.status == "open"])
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _question(self, question_id: int) -> dict[str, Any]:
+        question = self.service.store.question(question_id)
+        if question is None:
+            raise KeyError(f"no question {question_id}")
+        return question
+
+    def _queued(self, question_id: int) -> dict[str, Any]:
+        queue = self.service.review_queue()
+        queue.add(question_id, "escalate")
+        item = queue.item_for_question(question_id)
+        assert item is not None
+        return item
+
+    def _messages(self, question: dict[str, Any]) -> MessageSet:
+        m = self.service.content.messages
+        return m.en if question.get("language") == "en" else m.ja
+
+    def _post_to_asker(self, question: dict[str, Any], blocks: list[dict[str, Any]], text: str) -> None:
+        """In the asker's thread or DM; a /faq question (shown only to them) gets a DM."""
+        if question["channel_kind"] in ("mention", "im") and question.get("channel_id"):
+            channel, thread = question["channel_id"], question.get("thread_ts")
+        else:
+            channel, thread = question["user_id"], None
+        self.client.chat_postMessage(channel=channel, thread_ts=thread, blocks=blocks, text=escape(text),
+                                     unfurl_links=False)
+
+    def _tell(self, user_id: str, text: str) -> None:
+        self.client.chat_postMessage(channel=user_id, text=text)
+

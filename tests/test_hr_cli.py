@@ -1,0 +1,141 @@
+"""HR's operations from the command line, on a real database file."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from faq.editing import Editor
+from faq.models import Decision, Outcome
+from faq.service import FaqService
+from faq.store import Store, VersionConflict
+
+
+def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_PATH": str(tmp_path / "hr.db")}
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+def test_export_import_round_trips_without_loss(tmp_path):
+    out = tmp_path / "faq.yaml"
+    assert run(tmp_path, "faq", "export", "--out", str(out)).returncode == 0
+    result = run(tmp_path, "faq", "import", str(out))
+    assert result.returncode == 0 and "added 0, updated 0, unchanged 37" in result.stdout
+    again = tmp_path / "again.yaml"
+    run(tmp_path, "faq", "export", "--out", str(again))
+    assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
+
+
+def _exported(tmp_path: Path) -> list[dict]:
+    out = tmp_path / "faq.yaml"
+    run(tmp_path, "faq", "export", "--out", str(out))
+    return yaml.safe_load(out.read_text(encoding="utf-8"))
+
+
+def test_import_is_all_or_nothing(tmp_path):
+    entries = _exported(tmp_path)
+    by_id = {e["id"]: e for e in entries}
+    by_id["leak"]["answer"] = by_id["leak"]["answer"] + "（更新）"
+    by_id["when"]["phrasings"] = ["短すぎる"]  # invalid: fewer than 8
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(yaml.safe_dump(list(by_id.values()), allow_unicode=True), encoding="utf-8")
+    result = run(tmp_path, "faq", "import", str(broken))
+    assert result.returncode == 1 and "[entry when] field 'phrasings'" in result.stderr
+    assert "（更新）" not in json.dumps(_exported(tmp_path), ensure_ascii=False)
+
+
+def test_import_never_silently_overwrites_hr_edits(tmp_path):
+    store = Store(tmp_path / "hr.db")
+    service = FaqService.open(store)
+    editor = Editor(service)
+    entry, version = editor.current("leak")
+    editor.save(entry.model_copy(update={"answer": "人事課が直した回答です。"}), by="U0HR", expected_version=version)
+    shipped = tmp_path / "shipped.yaml"
+    entries = _exported(tmp_path)
+    for e in entries:
+        if e["id"] == "leak":
+            e["answer"] = "外部に転送された痕跡は確認されていません。"
+    shipped.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    refused = run(tmp_path, "faq", "import", str(shipped))
+    assert refused.returncode == 1 and "--force" in refused.stderr
+    assert editor.current("leak")[0].answer == "人事課が直した回答です。"
+    forced = run(tmp_path, "faq", "import", str(shipped), "--force")
+    assert forced.returncode == 0
+    history = run(tmp_path, "faq", "history", "leak").stdout
+    assert "import --force" in history and "cli:" in history
+
+
+def test_history_and_rollback(tmp_path):
+    store = Store(tmp_path / "hr.db")
+    editor = Editor(FaqService.open(store))
+    entry, version = editor.current("cause")
+    editor.save(entry.model_copy(update={"question": "原因を教えてください（改）"}), by="U0HR", expected_version=version)
+    assert "U0HR" in run(tmp_path, "faq", "history", "cause").stdout
+    result = run(tmp_path, "faq", "rollback", "cause", "1")
+    assert result.returncode == 0 and "v3" in result.stdout
+    assert "（改）" not in run(tmp_path, "faq", "show", "cause").stdout
+
+
+def test_review_list_close_and_stats(tmp_path):
+    store = Store(tmp_path / "hr.db")
+    service = FaqService.open(store)
+    for text in ("育児休業の申請はどこ？", "育児休業の申請はどこですか"):
+        qid = store.log_question(Decision(question=text, language="ja", outcome=Outcome.ESCALATE),
+                                 channel_kind="im", user_id="U1")
+        service.review_queue().add(qid, "escalate")
+    listed = json.loads(run(tmp_path, "review", "list", "--json").stdout)
+    assert len(listed) == 1 and listed[0]["count"] == 2 and listed[0]["status"] == "open"
+    assert run(tmp_path, "review", "close", str(listed[0]["id"])).returncode == 0
+    assert json.loads(run(tmp_path, "review", "list", "--json", "--status", "open").stdout) == []
+    stats = json.loads(run(tmp_path, "stats", "--json").stdout)
+    assert stats["questions"] == 2 and stats["escalation_rate"] == 1.0 and stats["open_review_items"] == 0
+
+
+def test_backup_is_a_consistent_copy_and_purge_keeps_entries(tmp_path):
+    store = Store(tmp_path / "hr.db")
+    FaqService.open(store)
+    store.log_question(Decision(question="古い質問", language="ja", outcome=Outcome.ESCALATE),
+                       channel_kind="im", user_id="U1")
+    store.db.execute("update questions set asked_at = '2020-01-01T00:00:00+00:00'")
+    copy = tmp_path / "backup.db"
+    assert run(tmp_path, "backup", str(copy)).returncode == 0
+    assert sqlite3.connect(copy).execute("select count(*) from entries").fetchone()[0] == 37
+    assert "removed 1" in run(tmp_path, "purge", "--older-than", "30").stdout
+    assert store.db["questions"].count == 0 and store.db["entries"].count == 37
+
+
+def _edit_many(path: str, entry_id: str, count: int) -> None:
+    editor = Editor(FaqService.open(Store(path)))
+    done = 0
+    while done < count:
+        entry, version = editor.current(entry_id)
+        try:
+            editor.save(entry.model_copy(update={"phrasings": [*entry.phrasings, f"追加の言い方 {os.getpid()}-{done}"]}),
+                        by=f"U{os.getpid()}", expected_version=version)
+            done += 1
+        except VersionConflict:
+            continue  # another editor won this round; reload and try again
+
+
+def test_two_processes_editing_at_once_lose_nothing(tmp_path):
+    path = str(tmp_path / "hr.db")
+    FaqService.open(Store(path))
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_edit_many, args=(path, entry_id, 15)) for entry_id in ("leak", "leak")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0]
+    store = Store(path)
+    leak = {e.id: e for e in store.entries()}["leak"]
+    assert len([p for p in leak.phrasings if p.startswith("追加の言い方")]) == 30
+    assert [r["version"] for r in store.revisions("leak")] == list(range(1, 32))

@@ -96,7 +96,16 @@ class StubSlack:
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         url = urlparse(request.path)
         length = int(request.headers.get("Content-Length") or 0)
-        raw = request.rfile.read(length).decode("utf-8") if length else ""
+        data = request.rfile.read(length) if length else b""
+        if url.path.startswith("/upload/"):
+            with self._lock:
+                self.calls.append(Call("file_upload", {"file_id": url.path.rsplit("/", 1)[-1], "bytes": data},
+                                       dict(request.headers)))
+            request.send_response(200)
+            request.end_headers()
+            request.wfile.write(f"OK - {len(data)}".encode())
+            return
+        raw = data.decode("utf-8")
         params: dict[str, Any] = dict(parse_qsl(url.query))
         if raw:
             if "json" in (request.headers.get("Content-Type") or ""):
@@ -145,6 +154,10 @@ class StubSlack:
             return {"ok": True, "permalink": f"https://test.slack.com/archives/{params.get('channel')}/p1"}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.ws_url}
+        if method == "files.getUploadURLExternal":
+            return {"ok": True, "upload_url": f"{self.base}/upload/F0UPLOAD1", "file_id": "F0UPLOAD1"}
+        if method == "files.completeUploadExternal":
+            return {"ok": True, "files": [{"id": "F0UPLOAD1", "title": params.get("files", "")}]}
         return {"ok": True}
 
     # -- assertions -----------------------------------------------------------------------

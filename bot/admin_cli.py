@@ -216,4 +216,25 @@ def purge(days: int) -> None:
     click.echo(f"removed {removed} question(s) older than {days} days")
 
 
-COMMANDS = [faq, review, stats, backup, purge]
+@click.command()
+@click.option("--weekly", is_flag=True, help="Keep running and post every Monday at 09:00 (DIGEST_TIMEZONE).")
+def digest(weekly: bool) -> None:
+    """Post the last seven days' numbers and a chart to the HR channel (HR_CHANNEL_ID)."""
+    from bot.app import make_client
+    from bot.digest import post_digest, run_weekly
+    from bot.settings import ConfigError, load_settings
+
+    try:
+        settings = load_settings("digest")
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    store, client = Store(settings.database_path), make_client(settings)
+    open_service()  # makes sure the database exists and is migrated
+    if weekly:
+        run_weekly(store, client, settings.hr_channel_id or "", settings.digest_timezone)
+    else:
+        post_digest(store, client, settings.hr_channel_id or "", dt.date.today())
+        click.echo("digest posted")
+
+
+COMMANDS = [faq, review, stats, backup, purge, digest]

@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from faq.store import DEFAULT_DATABASE_PATH, DEFAULT_RETENTION_DAYS
 
-Mode = Literal["http", "socket"]
+Mode = Literal["http", "socket", "digest"]
 
 HOW_TO_FIX = {
     "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page",
@@ -32,6 +32,7 @@ HOW_TO_FIX = {
 REQUIRED: dict[Mode, tuple[str, ...]] = {
     "http": ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "HR_CHANNEL_ID"),
     "socket": ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "HR_CHANNEL_ID"),
+    "digest": ("SLACK_BOT_TOKEN", "HR_CHANNEL_ID"),
 }
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -64,6 +65,8 @@ class Settings(BaseSettings):
     hr_retry_seconds: float = 30.0
     # Question logs older than this are deleted (see README "Data and privacy").
     retention_days: int = DEFAULT_RETENTION_DAYS
+    # Time zone of the weekly digest's Monday 09:00.
+    digest_timezone: str = "Asia/Tokyo"
 
     @field_validator("hr_channel_id", "slack_team_id", mode="before")
     @classmethod

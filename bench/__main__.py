@@ -1,5 +1,5 @@
 """python -m bench: the same as `faqbot bench`."""
 
-from bot.cli import main
+from bot.cli import bench
 
-main(["bench", *__import__("sys").argv[1:]])
+bench(prog_name="python -m bench")

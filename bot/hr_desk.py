@@ -151,7 +151,9 @@ class HrDesk:
 
     def answer_modal(self, user_id: str, question_id: int) -> dict[str, Any]:
         self.require_hr(user_id)
-        return ab.answer_modal(question_id, self._question(question_id)["question"])
+        question = self._question(question_id)
+        self._start(user_id, question_id)
+        return ab.answer_modal(question_id, question["question"])
 
     def submit_answer(self, user_id: str, values: dict[str, Any], metadata: str) -> Ack:
         """Post HR's answer to the asker, where they asked, marked as HR's; close the item."""
@@ -172,6 +174,7 @@ class HrDesk:
     def add_modal(self, user_id: str, question_id: int) -> dict[str, Any]:
         self.require_hr(user_id)
         question = self._question(question_id)
+        self._start(user_id, question_id)
         suggested = [c["entry_id"] for c in json.loads(question.get("candidates") or "[]")][:3]
         return ab.add_modal(question_id, question["question"], self.service.content.active_entries(), suggested)
 
@@ -239,6 +242,11 @@ class HrDesk:
         if question is None:
             raise KeyError(f"no question {question_id}")
         return question
+
+    def _start(self, user_id: str, question_id: int) -> None:
+        queue = self.service.review_queue()
+        item = queue.item_for_question(question_id) or self._queued(question_id)
+        queue.start(item["id"], by=user_id)
 
     def _queued(self, question_id: int) -> dict[str, Any]:
         queue = self.service.review_queue()

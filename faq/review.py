@@ -110,6 +110,15 @@ class ReviewQueue:
             db.execute("update review_items set status = ?, updated_at = ?, updated_by = ? where group_id = ?",
                        [status, now(), by, group_id])
 
+    def start(self, item_id: int, *, by: str) -> None:
+        """HR opened the item to answer it: 未対応 becomes 対応中 (item and group)."""
+        with self.store.transaction() as db:
+            db.execute("update review_items set status = 'in_progress', updated_at = ?, updated_by = ? "
+                       "where id = ? and status = 'open'", [now(), by, item_id])
+            db.execute("update review_groups set status = 'in_progress', updated_at = ?, updated_by = ? "
+                       "where id = (select group_id from review_items where id = ?) and status = 'open'",
+                       [now(), by, item_id])
+
     def record_answer(self, item_id: int, text: str, *, by: str) -> None:
         """HR answered this person directly: the item is closed."""
         with self.store.transaction() as db:

@@ -70,6 +70,7 @@ def test_hr_answer_reaches_the_askers_thread(slack_app, stub):
     assert buttons == [ab.REVIEW_ANSWER, ab.REVIEW_ADD, ab.REVIEW_DISMISS]
     slack_app.form(block_action(ab.REVIEW_ANSWER, str(qid), stub.response_url(), user=HR_USER, channel=HR_CHANNEL))
     assert _modal(slack_app, ab.ANSWER_MODAL)["private_metadata"] == str(qid)
+    assert slack_app.rows("review_items")[0]["status"] == "in_progress"  # 対応中 while HR writes
     status, _ = slack_app.form(view_submission(ab.ANSWER_MODAL, {"answer": "補償については後日 <!channel> ご案内します。"},
                                                private_metadata=str(qid), user=HR_USER))
     assert status == 200

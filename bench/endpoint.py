@@ -25,14 +25,15 @@ MIX = ["マイナンバーは大丈夫ですか", "いつ起きたのですか",
        "不審な電話が来たらどうすればいい？", "会議室の予約はどうすればいいですか"]
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port nothing listens on now (for a server started just after)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 def _start_server(stub: StubSlack, workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HR_"))}
     env.update(PORT=str(port), SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SIGNING_SECRET,
                HR_CHANNEL_ID=HR_CHANNEL, SLACK_API_URL=stub.api_url, DATABASE_PATH=str(workdir / "bench.db"),

@@ -16,6 +16,7 @@ from bot.hr_desk import HrDesk
 from bot.listeners import actions, admin, commands, events
 from bot.settings import Mode, Settings
 from faq.service import FaqService
+from faq.store import Store
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -43,6 +44,13 @@ def _team_guard(team_id: str) -> Callable[..., BoltResponse | None]:
         return None
 
     return refuse_other_workspaces
+
+
+def start_bot(settings: Settings, mode: Mode) -> Bot:
+    """Everything one process needs, from the configured database, with its HR outbox loop."""
+    bot = build_bot(settings, FaqService.open(Store(settings.database_path)), mode=mode)
+    bot.notifier.start()
+    return bot
 
 
 def build_bot(settings: Settings, service: FaqService, *, mode: Mode, client: WebClient | None = None,

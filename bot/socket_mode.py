@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot.app import build_bot
+from bot.app import start_bot
 from bot.settings import Settings
-from faq.service import FaqService
-from faq.store import Store
 
 
 def run(settings: Settings) -> None:
-    service = FaqService.open(Store(settings.database_path))
-    bot = build_bot(settings, service, mode="socket")
-    bot.notifier.start()
+    bot = start_bot(settings, "socket")
     SocketModeHandler(bot.app, app_token=settings.secret("slack_app_token")).start()

@@ -10,9 +10,8 @@ from typing import Any
 
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from bot.app import Bot, build_bot
+from bot.app import Bot, start_bot
 from bot.settings import Settings
-from faq.service import FaqService
 from faq.store import Store
 
 log = logging.getLogger(__name__)
@@ -54,11 +53,8 @@ def wsgi_app(bot: Bot) -> WSGIApp:
 
 
 def create_http_app(settings: Settings) -> WSGIApp:
-    """Build everything for one HTTP worker process and start its HR outbox loop."""
-    service = FaqService.open(Store(settings.database_path))
-    bot = build_bot(settings, service, mode="http")
-    bot.notifier.start()
-    return wsgi_app(bot)
+    """Build everything for one HTTP worker process (inside the worker, after the fork)."""
+    return wsgi_app(start_bot(settings, "http"))
 
 
 def serve(settings: Settings, workers: int = 1, threads: int = 8) -> None:

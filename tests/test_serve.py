@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
+from bench.endpoint import free_port
 from bench.slack_requests import SIGNING_SECRET, event_callback, mention, post, signed_headers
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _env(tmp_path, **extra: str) -> dict[str, str]:
@@ -27,7 +21,7 @@ def _env(tmp_path, **extra: str) -> dict[str, str]:
 
 
 def test_serve_answers_a_signed_mention(tmp_path, stub):
-    port = _free_port()
+    port = free_port()
     env = _env(tmp_path, PORT=str(port), SLACK_BOT_TOKEN="xoxb-serve-test", SLACK_SIGNING_SECRET=SIGNING_SECRET,
                HR_CHANNEL_ID="C0HRTEAM", SLACK_API_URL=stub.api_url, LOG_LEVEL="DEBUG")
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], env=env, cwd=tmp_path,

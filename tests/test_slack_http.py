@@ -174,6 +174,14 @@ def test_user_text_is_escaped_and_cut_in_the_hr_post(slack_app):
     assert len(section) <= 3000
 
 
+def _wait_until_sent(app, timeout: float = 10.0) -> None:
+    """The outbox marks a post sent right after Slack accepted it; wait (bounded) for that."""
+    deadline = time.monotonic() + timeout
+    while app.rows("hr_posts")[0]["status"] != "sent" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert app.rows("hr_posts")[0]["status"] == "sent"
+
+
 def test_hr_post_failure_still_answers_and_is_delivered_later_exactly_once(slack_app, stub):
     stub.fail("chat.postMessage", times=2, status=500, when=lambda p: p.get("channel") == HR_CHANNEL)
     slack_app.bot.notifier.start(interval=0.1)
@@ -181,10 +189,7 @@ def test_hr_post_failure_still_answers_and_is_delivered_later_exactly_once(slack
     [reply] = _replies(slack_app)
     assert "083-252-0288" in _texts(reply.params["blocks"])
     stub.wait_for("chat.postMessage", count=3, channel=HR_CHANNEL)  # two failures, then delivered
-    deadline = time.monotonic() + 10
-    while slack_app.rows("hr_posts")[0]["status"] != "sent" and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert slack_app.rows("hr_posts")[0]["status"] == "sent"
+    _wait_until_sent(slack_app)
     time.sleep(0.5)  # give a faulty loop the chance to post a duplicate
     assert len(stub.calls_to("chat.postMessage", channel=HR_CHANNEL)) == 3
 
@@ -198,10 +203,7 @@ def test_hr_post_timeout_or_not_ok_is_retried(slack_app, stub, failure):
     assert post["status"] == "pending" and post["last_error"]
     slack_app.bot.notifier.start(interval=0.1)
     stub.wait_for("chat.postMessage", count=2, channel=HR_CHANNEL)
-    deadline = time.monotonic() + 10
-    while slack_app.rows("hr_posts")[0]["status"] != "sent" and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert slack_app.rows("hr_posts")[0]["status"] == "sent"
+    _wait_until_sent(slack_app)
 
 
 def test_rate_limited_hr_post_waits_for_retry_after(slack_app, stub):

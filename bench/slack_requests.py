@@ -72,10 +72,11 @@ def block_action(action_id: str, value: str, response_url: str, *, user: str = "
         "token": "legacy", "container": container, "trigger_id": trigger_id,
         "channel": {"id": channel, "name": "directmessage"},
         "message": {"type": "message", "ts": message_ts, "text": "…", **({"thread_ts": thread_ts} if thread_ts else {})},
-        "response_url": response_url,
         "actions": [{"type": "button", "action_id": action_id, "block_id": "b1", "value": value,
                      "action_ts": str(time.time())}],
     }
+    if container_type != "view":  # Slack gives no response_url for clicks in App Home or modals
+        payload["response_url"] = response_url
     return urlencode({"payload": json.dumps(payload)})
 
 

@@ -18,7 +18,8 @@ from faq.review import Group
 # Action and callback ids of the HR features.
 ADMIN_NEW, ADMIN_EDIT, ADMIN_HISTORY, ADMIN_RETIRE, ADMIN_RESTORE = (
     "admin_new", "admin_edit", "admin_history", "admin_retire", "admin_restore")
-ADMIN_ROLLBACK, ADMIN_SYNONYMS, ADMIN_REVIEW = "admin_rollback", "admin_synonyms", "admin_review"
+ADMIN_ROLLBACK, ADMIN_SYNONYMS, ADMIN_REVIEW, ADMIN_LIST = (
+    "admin_rollback", "admin_synonyms", "admin_review", "admin_list")
 REVIEW_ANSWER, REVIEW_ADD, REVIEW_DISMISS, REVIEW_NOTIFY = (
     "review_answer", "review_add_faq", "review_dismiss", "review_notify")
 ENTRY_MODAL, ANSWER_MODAL, ADD_MODAL, SYNONYMS_MODAL, HISTORY_MODAL = (
@@ -239,6 +240,7 @@ def hr_home_blocks(stats: dict[str, Any], groups: list[Group]) -> list[Block]:
     if votes:
         blocks.append(context("👎 のあった回答: " + "、".join(votes[:8])))
     blocks.append({"type": "actions", "block_id": "admin_home", "elements": [
-        button("確認待ちの質問", ADMIN_REVIEW, "open", "primary"), button("新しいエントリ", ADMIN_NEW, "new"),
-        button("表記ゆれ", ADMIN_SYNONYMS, "synonyms")]})
+        button("確認待ちの質問", ADMIN_REVIEW, "open", "primary"), button("エントリ一覧", ADMIN_LIST, "all"),
+        button("新しいエントリ", ADMIN_NEW, "new"), button("表記ゆれ", ADMIN_SYNONYMS, "synonyms")]})
+    blocks.append(context("エントリの検索は /faq-admin 検索語 で。"))
     return blocks + review_blocks(groups)[1:9]

@@ -43,7 +43,7 @@ def test_non_hr_is_refused_everywhere_and_nothing_changes(slack_app, stub):
     status, text = slack_app.form(slash_command("", stub.response_url(), user=STRANGER, command="/faq-admin"))
     assert status == 200 and "人事課の担当者のみ" in json.loads(text)["text"]
     actions = {ab.ADMIN_NEW: "new", ab.ADMIN_EDIT: "leak", ab.ADMIN_HISTORY: "leak", ab.ADMIN_SYNONYMS: "x",
-               ab.ADMIN_REVIEW: "open", ab.ADMIN_RETIRE: json.dumps({"id": "leak", "v": 1}),
+               ab.ADMIN_REVIEW: "open", ab.ADMIN_LIST: "all", ab.ADMIN_RETIRE: json.dumps({"id": "leak", "v": 1}),
                ab.ADMIN_RESTORE: json.dumps({"id": "leak", "v": 1}), ab.REVIEW_ANSWER: str(qid),
                ab.REVIEW_ADD: str(qid), ab.REVIEW_DISMISS: str(qid), ab.REVIEW_NOTIFY: "1"}
     for i, (action_id, value) in enumerate(actions.items()):
@@ -197,3 +197,28 @@ def test_synonyms_edited_from_slack_take_effect(slack_app, stub):
     assert slack_app.store.document("synonyms")[1] == 1
     slack_app.event(direct_message("悪用被害は出てる？", ts="1700001200.000100"), "EvSyn")
     assert slack_app.rows("questions")[-1]["entry_id"] == "secondary-damage"
+
+
+def test_retire_and_restore_from_slack(slack_app, stub):
+    status, text = slack_app.form(slash_command("ダークウェブ", stub.response_url(), user=HR_USER,
+                                                command="/faq-admin"))
+    listing = json.loads(text)["blocks"]
+    retire = next(e for b in listing if b["type"] == "actions" for e in b["elements"]
+                  if e["action_id"] == ab.ADMIN_RETIRE and json.loads(e["value"])["id"] == "dark-web")
+    slack_app.form(block_action(ab.ADMIN_RETIRE, retire["value"], stub.response_url("r1"), user=HR_USER))
+    assert "廃止しました" in stub.calls_to("response_url")[-1].params["text"]
+    slack_app.event(direct_message("ダークウェブに載ってない？", ts="1700001300.000100"), "EvRetired")
+    assert slack_app.rows("questions")[-1]["entry_id"] != "dark-web"
+    slack_app.form(block_action(ab.ADMIN_RESTORE, json.dumps({"id": "dark-web", "v": 2}), stub.response_url("r2"),
+                                user=HR_USER, trigger_id="t-restore"))
+    slack_app.event(direct_message("ダークウェブに載ってない？", ts="1700001301.000100"), "EvRestored")
+    assert slack_app.rows("questions")[-1]["entry_id"] == "dark-web"
+    assert [r["action"] for r in slack_app.store.revisions("dark-web")] == ["import", "retire", "restore"]
+
+
+def test_hr_app_home_lists_entries_by_dm(slack_app, stub):
+    from bench.slack_requests import block_action as press
+
+    slack_app.form(press(ab.ADMIN_LIST, "all", stub.response_url(), user=HR_USER, container_type="view"))
+    [listing] = [c for c in stub.calls_to("chat.postMessage", channel=HR_USER)]
+    assert "FAQエントリ: 37 件" in json.dumps(listing.params["blocks"], ensure_ascii=False)

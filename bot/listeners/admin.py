@@ -87,6 +87,8 @@ def register(app: App, conversation: Conversation, desk: HrDesk) -> None:
         view_id=b["view"]["id"], hash=b["view"].get("hash"), view=desk.rollback(_user(b), _value(b)))))
     app.action(ab.ADMIN_REVIEW)(hr_action(lambda b, r, c: _reply(
         b, r, c, text="確認待ちの質問", blocks=desk.review(_user(b)))))
+    app.action(ab.ADMIN_LIST)(hr_action(lambda b, r, c: _reply(
+        b, r, c, text="FAQエントリ", blocks=desk.menu(_user(b), ""))))
     app.action(ab.REVIEW_DISMISS)(hr_action(lambda b, r, c: _reply(
         b, r, c, text=desk.dismiss(_user(b), int(_value(b))))))
     app.action(ab.REVIEW_NOTIFY)(hr_action(lambda b, r, c: _reply(

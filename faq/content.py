@@ -47,6 +47,9 @@ class MatchingConfig(BaseModel):
     accept: list[AcceptRule]
     smalltalk_min_score: float
     smalltalk_min_fuzzy: float
+    kana_min_share: float
+    reading_min_coverage: float
+    reading_min_lead: float
     max_candidates: int = 3
     light_words: list[str] = []
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import bm25s
 import numpy as np
@@ -27,6 +27,10 @@ from faq.normalize import Analysis, Language, Normalizer
 
 # bm25s sets its own logger to DEBUG on import; index builds are not worth a log line.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+# Spelling correction of unknown words against the FAQ's vocabulary (see _LanguageIndex.correct).
+SPELLING_MIN_LENGTH = 4
+SPELLING_MIN_SIMILARITY = 85.0
 
 # How many BM25 leaders get the (costlier) coverage and fuzzy scoring.
 PREFILTER = 12
@@ -65,6 +69,8 @@ class _LanguageIndex:
         self.entries = entries
         self.phrasings = [[a.compact for a in group] for group in analyses]
         self.vocab = [set(t for a in group for t in a.tokens) for group in analyses]
+        self.known = sorted(set().union(*self.vocab)) if self.vocab else []
+        self._long_known = [t for t in self.known if len(t) >= SPELLING_MIN_LENGTH]
         df = Counter(t for v in self.vocab for t in v)
         n = max(len(entries), 1)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
@@ -72,6 +78,18 @@ class _LanguageIndex:
         self.bm25 = bm25s.BM25()
         corpus = [[t for a in group for t in index_terms(a)] or ["_"] for group in analyses]
         self.bm25.index(corpus, show_progress=False)
+
+    def correct(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        """Unknown long words spelled close to a word of the FAQ become that word
+        (フォレンジク → フォレンジック); short words are left alone, too many are a letter apart."""
+        fixed = []
+        for token in tokens:
+            if token not in self.idf and len(token) >= SPELLING_MIN_LENGTH and self._long_known:
+                match = process.extractOne(token, self._long_known, scorer=fuzz.ratio,
+                                           score_cutoff=SPELLING_MIN_SIMILARITY)
+                token = match[0] if match else token
+            fixed.append(token)
+        return tuple(fixed)
 
     def weight(self, token: str) -> float:
         return self.idf.get(token, self.unknown_idf)
@@ -91,12 +109,38 @@ class _LanguageIndex:
         return (best[1] / 100.0) if best else 0.0
 
 
+class _ReadingIndex:
+    """Each entry's phrasings as they sound (hiragana bigrams), for questions typed in kana."""
+
+    def __init__(self, entries: list[Entry], readings: list[list[str]]):
+        self.entries = entries
+        self.bags = [set(g for r in group for g in _bigrams(r)) for group in readings]
+        df = Counter(g for bag in self.bags for g in bag)
+        n = max(len(entries), 1)
+        self.idf = {g: math.log(1 + n / c) for g, c in df.items()}
+        self.unknown_idf = math.log(1 + n)
+
+    def rank(self, reading: str) -> list[Scored]:
+        grams = set(_bigrams(reading))
+        total = sum(self.idf.get(g, self.unknown_idf) for g in grams)
+        if not total:
+            return []
+        results = []
+        for entry, bag in zip(self.entries, self.bags):
+            hit = sum(self.idf[g] for g in grams if g in bag)
+            coverage = hit / total
+            results.append(Scored(entry.id, entry.kind, coverage, coverage, hit, 0.0, 0.0))
+        results.sort(key=lambda s: s.score, reverse=True)
+        return results
+
+
 class Matcher:
     """Scores a question against every active entry, in the question's language."""
 
     def __init__(self, entries: list[Entry], normalizer: Normalizer, weights: ScoreWeights):
         self.normalizer = normalizer
         self.weights = weights
+        self._reading: _ReadingIndex | None = None  # built on the first kana-only question
         self.entries = [e for e in entries if not e.retired]
         self._index: dict[Language, _LanguageIndex] = {
             "ja": _LanguageIndex(
@@ -109,9 +153,19 @@ class Matcher:
             ),
         }
 
+    def rank_by_reading(self, question: str) -> list[Scored]:
+        """Entries by how much of the question's sound their phrasings share."""
+        if self._reading is None:
+            self._reading = _ReadingIndex(
+                self.entries, [[self.normalizer.reading(p) for p in e.all_phrasings()] for e in self.entries])
+        return self._reading.rank(self.normalizer.reading(question))
+
     def rank(self, analysis: Analysis) -> list[Scored]:
         """Entries best first; empty when nothing in the question is comparable."""
         index = self._index[analysis.language]
+        corrected = index.correct(analysis.tokens)
+        if corrected != analysis.tokens:
+            analysis = replace(analysis, tokens=corrected)
         terms = index_terms(analysis)
         if not terms or not self.entries:
             return []

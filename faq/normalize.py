@@ -84,6 +84,14 @@ def compact(text: str) -> str:
     return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
 
 
+def kana_share(text: str) -> float:
+    """How much of the letters is kana: staff typing without kanji conversion write mostly kana."""
+    letters = [ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch)[0] == "L"]
+    if not letters:
+        return 0.0
+    return sum("\u3040" <= ch <= "\u30ff" for ch in letters) / len(letters)
+
+
 def detect_language(text: str) -> Language:
     """English only when the text has Latin letters and no Japanese script at all."""
     if _JAPANESE.search(text) or not _LATIN.search(text):
@@ -182,6 +190,11 @@ class Normalizer:
     def _english_tokens(self, text: str) -> list[str]:
         words = [w for w in _WORD_EN.findall(text) if w not in _EN_STOPWORDS]
         return self._stemmer().stemWords(words)
+
+    def reading(self, text: str) -> str:
+        """The text as it sounds, in hiragana: 原因 and げんいん read the same."""
+        cleaned = self.canonicalize(clean(text))[:2000]
+        return compact("".join(m.reading_form() for m in self._tokenizer().tokenize(cleaned)))
 
     def _language(self, cleaned: str) -> Language:
         """English needs a Latin word that is not a table term (MKS alone is Japanese usage)."""

@@ -22,6 +22,9 @@ from faq.models import Outcome
     ("こんにちは、マイナンバーは大丈夫ですか", "my-number"),     # greeting first
     ("ありがとう、ところで二次被害は？", "secondary-damage"),
     ("セキュリティ専門会社ってどこ？", "investigation"),        # supported runner-up wins
+    ("ふせいあくせすのげんいんはなんですか", "cause"),          # all kana: compared by sound
+    ("じんじかのでんわばんごう", "contact-hr"),
+    ("フォレンジク調査って何", "forensic"),                    # misspelt loanword
 ])
 def test_answers_with_the_right_entry(answerer, question, entry_id):
     decision = answerer.decide(question)
@@ -36,6 +39,7 @@ def test_answers_with_the_right_entry(answerer, question, entry_id):
     "有給休暇の残り日数を知りたい",
     "How do I reset my email password?",
     "ああああ",
+    "かいぎしつのよやくをしたい",                    # kana, but not about the incident
 ])
 def test_escalates_what_the_notices_do_not_answer(answerer, question):
     assert answerer.decide(question).outcome is Outcome.ESCALATE

@@ -34,7 +34,8 @@ def machine() -> dict[str, object]:
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "os": platform.system()}
 
 
-def run(questions: Path, sizes: list[int], rates: list[int], duration: float, repeat: int) -> dict[str, object]:
+def run(questions: Path, sizes: list[int], rates: list[int], duration: float, repeat: int,
+        server_log: Path | None = None) -> dict[str, object]:
     content = load_content()
     rows = read_labelled(questions)
     texts = [r.q for r in rows]
@@ -50,7 +51,7 @@ def run(questions: Path, sizes: list[int], rates: list[int], duration: float, re
     finally:
         if pinned:
             os.sched_setaffinity(0, previous)
-    result["endpoint"] = endpoint(rates, duration) if rates else []
+    result["endpoint"] = endpoint(rates, duration, server_log) if rates else []
     return result
 
 

@@ -161,12 +161,15 @@ def eval_command(file: Path, min_accuracy: float | None, as_json: bool) -> None:
               help="Events per second for the endpoint section (empty to skip it).")
 @click.option("--duration", default=3.0, show_default=True, help="Seconds of load at each rate.")
 @click.option("--repeat", default=20, show_default=True, help="Passes over the questions at the shipped size.")
-def bench(questions: Path | None, as_json: bool, sizes: str, rates: str, duration: float, repeat: int) -> None:
+@click.option("--server-log", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Keep the benchmarked server's warnings and errors in this file.")
+def bench(questions: Path | None, as_json: bool, sizes: str, rates: str, duration: float, repeat: int,
+          server_log: Path | None) -> None:
     """Quality, speed and the Slack endpoint, side by side with the naive and BM25 baselines."""
     from bench.run import default_questions, run, table
 
     result = run(questions or default_questions(), [int(x) for x in sizes.split(",") if x.strip()],
-                 [int(x) for x in rates.split(",") if x.strip()], duration, repeat)
+                 [int(x) for x in rates.split(",") if x.strip()], duration, repeat, server_log)
     click.echo(json.dumps(result, ensure_ascii=False) if as_json else table(result))
 
 

@@ -11,7 +11,7 @@ import re
 from faq.content import FaqContent
 from faq.matcher import Matcher, Scored
 from faq.models import Candidate, Decision, Entry, EntryKind, Outcome
-from faq.normalize import Normalizer, clean, kana_share
+from faq.normalize import Analysis, Normalizer, clean, kanji_share
 from faq.privacy import mask_my_numbers
 
 # Matching looks at the start of a message; a 50,000-character paste decides no better.
@@ -56,7 +56,8 @@ class Answerer:
         if top.kind is EntryKind.SMALLTALK and self._is_smalltalk(top):
             return Decision(outcome=Outcome.SMALLTALK, entry_id=top.entry_id, score=score, **base)
         if top.kind is not EntryKind.ESCALATE and not self._on_topic(top):
-            by_sound = self._by_reading(masked) if kana_share(masked) >= self.config.kana_min_share else None
+            by_sound = (self._by_reading(analysis) if analysis.language == "ja"
+                        and kanji_share(masked) <= self.config.kana_max_kanji_share else None)
             if by_sound is not None:
                 return Decision(outcome=Outcome.ESCALATE if by_sound.kind is EntryKind.ESCALATE else Outcome.ANSWER,
                                 entry_id=by_sound.entry_id, score=round(by_sound.score, 4), candidates=candidates,
@@ -78,9 +79,9 @@ class Answerer:
         rest = self._greeting.sub("", clean(text), count=1)
         return rest if rest.strip() else text
 
-    def _by_reading(self, question: str) -> Scored | None:
+    def _by_reading(self, analysis: Analysis) -> Scored | None:
         """For a question typed in kana: the entry whose phrasings sound like it, if clearly one."""
-        ranked = [s for s in self.matcher.rank_by_reading(question) if s.kind is not EntryKind.SMALLTALK]
+        ranked = [s for s in self.matcher.rank_by_reading(analysis) if s.kind is not EntryKind.SMALLTALK]
         if not ranked or ranked[0].coverage < self.config.reading_min_coverage:
             return None
         if len(ranked) > 1 and ranked[0].coverage - ranked[1].coverage < self.config.reading_min_lead:

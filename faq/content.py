@@ -47,7 +47,7 @@ class MatchingConfig(BaseModel):
     accept: list[AcceptRule]
     smalltalk_min_score: float
     smalltalk_min_fuzzy: float
-    kana_min_share: float
+    kana_max_kanji_share: float
     reading_min_coverage: float
     reading_min_lead: float
     max_candidates: int = 3

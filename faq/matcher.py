@@ -119,17 +119,21 @@ class _ReadingIndex:
         n = max(len(entries), 1)
         self.idf = {g: math.log(1 + n / c) for g, c in df.items()}
         self.unknown_idf = math.log(1 + n)
+        self.bm25 = bm25s.BM25()
+        self.bm25.index([sorted(bag) or ["_"] for bag in self.bags], show_progress=False)
 
     def rank(self, reading: str) -> list[Scored]:
+        """Coverage of the question's sound, for the BM25 leaders only (as in the word channel)."""
         grams = set(_bigrams(reading))
         total = sum(self.idf.get(g, self.unknown_idf) for g in grams)
         if not total:
             return []
+        raw = self.bm25.get_scores(sorted(grams))
         results = []
-        for entry, bag in zip(self.entries, self.bags):
-            hit = sum(self.idf[g] for g in grams if g in bag)
-            coverage = hit / total
-            results.append(Scored(entry.id, entry.kind, coverage, coverage, hit, 0.0, 0.0))
+        for i in (int(i) for i in np.argsort(-raw)[:PREFILTER] if raw[i] > 0):
+            entry, bag = self.entries[i], self.bags[i]
+            coverage = sum(self.idf[g] for g in grams if g in bag) / total
+            results.append(Scored(entry.id, entry.kind, coverage, coverage, coverage * total, 0.0, 0.0))
         results.sort(key=lambda s: s.score, reverse=True)
         return results
 
@@ -140,25 +144,20 @@ class Matcher:
     def __init__(self, entries: list[Entry], normalizer: Normalizer, weights: ScoreWeights):
         self.normalizer = normalizer
         self.weights = weights
-        self._reading: _ReadingIndex | None = None  # built on the first kana-only question
         self.entries = [e for e in entries if not e.retired]
+        japanese = [[normalizer.analyze(p, "ja") for p in e.all_phrasings()] for e in self.entries]
+        self._reading = _ReadingIndex(self.entries, [[a.reading for a in group] for group in japanese])
         self._index: dict[Language, _LanguageIndex] = {
-            "ja": _LanguageIndex(
-                self.entries,
-                [[normalizer.analyze(p, "ja") for p in e.all_phrasings()] for e in self.entries],
-            ),
+            "ja": _LanguageIndex(self.entries, japanese),
             "en": _LanguageIndex(
                 self.entries,
                 [[normalizer.analyze(p, "en") for p in e.all_phrasings_en()] for e in self.entries],
             ),
         }
 
-    def rank_by_reading(self, question: str) -> list[Scored]:
+    def rank_by_reading(self, analysis: Analysis) -> list[Scored]:
         """Entries by how much of the question's sound their phrasings share."""
-        if self._reading is None:
-            self._reading = _ReadingIndex(
-                self.entries, [[self.normalizer.reading(p) for p in e.all_phrasings()] for e in self.entries])
-        return self._reading.rank(self.normalizer.reading(question))
+        return self._reading.rank(analysis.reading)
 
     def rank(self, analysis: Analysis) -> list[Scored]:
         """Entries best first; empty when nothing in the question is comparable."""

@@ -54,6 +54,8 @@ class Analysis:
     tokens: tuple[str, ...]
     glyphs: str
     language: Language
+    # How the text sounds, in hiragana (Japanese only): 原因 and げんいん read the same.
+    reading: str = ""
 
 
 def strip_slack_markup(text: str) -> str:
@@ -84,12 +86,12 @@ def compact(text: str) -> str:
     return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
 
 
-def kana_share(text: str) -> float:
-    """How much of the letters is kana: staff typing without kanji conversion write mostly kana."""
+def kanji_share(text: str) -> float:
+    """How much of the letters is kanji: a question typed without kanji conversion has almost none."""
     letters = [ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch)[0] == "L"]
     if not letters:
-        return 0.0
-    return sum("\u3040" <= ch <= "\u30ff" for ch in letters) / len(letters)
+        return 1.0
+    return sum("\u3400" <= ch <= "\u9fff" for ch in letters) / len(letters)
 
 
 def detect_language(text: str) -> Language:
@@ -125,6 +127,7 @@ class Normalizer:
         self._token_synonyms = {fold_kana(k): fold_kana(v) for k, v in self._replacements.items()}
         self._dictionary = Dictionary(dict="core")
         self._local = threading.local()
+        self._term_readings: dict[str, str] = {}
 
     def _tokenizer(self):
         tok = getattr(self._local, "tokenizer", None)
@@ -146,9 +149,11 @@ class Normalizer:
             return text
         return self._pattern.sub(lambda m: self._replacements[m.group(0)], text)
 
-    def _sudachi_tokens(self, text: str) -> list[str]:
+    def _sudachi_tokens(self, text: str, sounds: list[str]) -> list[str]:
+        """Content words of ``text``; every morpheme's reading is appended to ``sounds``."""
         tokens: list[str] = []
         for morpheme in self._tokenizer().tokenize(text):
+            sounds.append(morpheme.reading_form())
             pos = morpheme.part_of_speech()
             if pos[0] not in _CONTENT_POS or pos[1] == "数詞":
                 continue
@@ -158,17 +163,25 @@ class Normalizer:
                 tokens.append(form)
         return tokens
 
-    def _japanese_tokens(self, text: str) -> list[str]:
-        """Content words; terms of the synonym table stay whole, one token each."""
-        if self._terms is None:
-            return self._sudachi_tokens(text)
+    def _term_reading(self, term: str) -> str:
+        reading = self._term_readings.get(term)
+        if reading is None:
+            reading = "".join(m.reading_form() for m in self._tokenizer().tokenize(term))
+            self._term_readings[term] = reading
+        return reading
+
+    def _japanese_tokens(self, text: str) -> tuple[list[str], str]:
+        """Content words (terms of the synonym table stay whole) and the text's reading."""
         tokens: list[str] = []
+        sounds: list[str] = []
         start = 0
-        for match in self._terms.finditer(text):
-            tokens += self._sudachi_tokens(text[start : match.start()])
+        for match in self._terms.finditer(text) if self._terms is not None else ():
+            tokens += self._sudachi_tokens(text[start : match.start()], sounds)
             tokens.append(fold_kana(match.group(0)))
+            sounds.append(self._term_reading(match.group(0)))
             start = match.end()
-        return tokens + self._sudachi_tokens(text[start:])
+        tokens += self._sudachi_tokens(text[start:], sounds)
+        return tokens, compact("".join(sounds))
 
     def analyze(self, text: str, language: Language | None = None) -> Analysis:
         """Every comparable form of ``text``; the language is detected unless given."""
@@ -180,21 +193,17 @@ class Normalizer:
         # The synonym table is Japanese 表記ゆれ; English text is matched as written.
         cleaned = self.canonicalize(cleaned)
         # Sudachi is slow on pathological input; the first 2,000 characters decide.
-        tokens = tuple(self._japanese_tokens(cleaned[:2000]))
+        words, reading = self._japanese_tokens(cleaned[:2000])
+        tokens = tuple(words)
         glyphs = "".join(self._glyph.get(t, t) for t in tokens)
         folded = compact(cleaned)
         if self._glyph_pattern is not None:
             folded = self._glyph_pattern.sub(lambda m: self._glyph[m.group(0)], folded)
-        return Analysis(cleaned, folded, tokens, glyphs, lang)
+        return Analysis(cleaned, folded, tokens, glyphs, lang, reading)
 
     def _english_tokens(self, text: str) -> list[str]:
         words = [w for w in _WORD_EN.findall(text) if w not in _EN_STOPWORDS]
         return self._stemmer().stemWords(words)
-
-    def reading(self, text: str) -> str:
-        """The text as it sounds, in hiragana: 原因 and げんいん read the same."""
-        cleaned = self.canonicalize(clean(text))[:2000]
-        return compact("".join(m.reading_form() for m in self._tokenizer().tokenize(cleaned)))
 
     def _language(self, cleaned: str) -> Language:
         """English needs a Latin word that is not a table term (MKS alone is Japanese usage)."""

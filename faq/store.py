@@ -121,57 +121,77 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class Store:
-    """One SQLite file; safe to share between threads of one process and between processes."""
+    """One SQLite file, shared by the threads of a process and by processes.
+
+    Each thread gets its own connection: sqlite-utils wraps even reads in a SAVEPOINT, so a
+    shared connection lets one thread's read open a transaction under another thread's write.
+    Between connections, WAL mode and the busy timeout do the queueing, in-process as across
+    processes.
+    """
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
-                               isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self.db = sqlite_utils.Database(conn)
-        if str(path) != ":memory:":
-            self.db.enable_wal()
-        self._lock = threading.RLock()
-        self._depth = 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self.db.enable_wal()
         self.migrate()
 
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection (opened on first use)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            with self._connections_lock:
+                self._connections.append(conn)
+            db = self._local.db = sqlite_utils.Database(conn)
+            self._local.depth = 0
+        return db
+
     def close(self) -> None:
-        self.db.conn.close()
+        with self._connections_lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
 
     def backup(self, target: Path) -> None:
         """SQLite's online backup: a consistent copy while the bot keeps running."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(str(target)) as copy:
-            with self._lock:
-                self.db.conn.backup(copy)
-        copy.close()
+        copy = sqlite3.connect(str(target))
+        try:
+            self.db.conn.backup(copy)
+        finally:
+            copy.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One write transaction, taken up front so two processes queue instead of failing.
+        """One write transaction, taken up front so writers queue instead of failing.
 
         Nested use joins the outer transaction, so a multi-step change (an import) commits or
         rolls back as a whole."""
-        with self._lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield self.db
-                finally:
-                    self._depth -= 1
-                return
-            self.db.execute("BEGIN IMMEDIATE")
-            self._depth = 1
+        db = self.db
+        if self._local.depth:
+            self._local.depth += 1
             try:
-                yield self.db
-            except BaseException:
-                self._depth = 0
-                self.db.execute("ROLLBACK")
-                raise
-            self._depth = 0
-            self.db.execute("COMMIT")
+                yield db
+            finally:
+                self._local.depth -= 1
+            return
+        db.execute("BEGIN IMMEDIATE")
+        self._local.depth = 1
+        try:
+            yield db
+        except BaseException:
+            self._local.depth = 0
+            db.execute("ROLLBACK")
+            raise
+        self._local.depth = 0
+        db.execute("COMMIT")
 
     # -- schema -------------------------------------------------------------------------
 

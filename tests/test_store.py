@@ -110,3 +110,28 @@ def test_two_processes_writing_at_once_lose_nothing(db_path: Path):
         p.join(60)
     assert [p.exitcode for p in procs] == [0, 0]
     assert Store(db_path).db["questions"].count == 200
+
+
+def test_threads_writing_and_reading_at_once_lose_nothing(store: Store):
+    """The bot answers on a thread pool: concurrent writes and reads must all succeed."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def work(worker: int) -> None:
+        try:
+            for i in range(40):
+                qid = store.log_question(_decision(f"t{worker}-{i}"), channel_kind="im", user_id=f"U{worker}",
+                                         event_id=f"EvT{worker}-{i}")
+                assert store.question(qid)["question"] == f"t{worker}-{i}"
+                list(store.db.query("select count(*) from questions"))
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    assert store.db["questions"].count == 320

@@ -31,7 +31,7 @@ class Answerer:
     def decide(self, question: str) -> Decision:
         """Match ``question`` and decide; a マイナンバー in it is masked before anything else."""
         masked = mask_my_numbers(question)
-        analysis = self.normalizer.analyze(self._without_greeting(masked[:MAX_MATCH_CHARS]))
+        analysis = self.normalizer.analyze(_after_negation(self._without_greeting(masked[:MAX_MATCH_CHARS])))
         base = {
             "question": masked,
             "language": analysis.language,
@@ -133,3 +133,13 @@ def _leading_smalltalk(entries: list[Entry]) -> re.Pattern[str] | None:
     if not phrases:
         return None
     return re.compile(r"^(?:" + "|".join(map(re.escape, phrases)) + r")[、。,.!！?？]+\s*")
+
+
+_NEGATION = re.compile(r"(?:では|じゃ)なく(?:て)?[、,]?")
+
+
+def _after_negation(text: str) -> str:
+    """「人事課ではなく、エムケイシステムに聞きたい」 asks about what follows the negation."""
+    parts = _NEGATION.split(text)
+    rest = parts[-1]
+    return rest if len(parts) > 1 and len(rest.strip()) >= 4 else text

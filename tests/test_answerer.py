@@ -25,6 +25,7 @@ from faq.models import Outcome
     ("ふせいあくせすのげんいんはなんですか", "cause"),          # all kana: compared by sound
     ("じんじかのでんわばんごう", "contact-hr"),
     ("フォレンジク調査って何", "forensic"),                    # misspelt loanword
+    ("大学の人事課ではなく、エムケイシステムに直接聞きたい", "contact-mks"),  # negated part set aside
 ])
 def test_answers_with_the_right_entry(answerer, question, entry_id):
     decision = answerer.decide(question)

@@ -79,9 +79,13 @@ class StubSlack:
 
     # -- behaviour ------------------------------------------------------------------------
 
-    def fail(self, method: str, times: int = 1, *, status: int = 500, retry_after: int | None = None,
+    def fail(self, method: str, times: int = 1, *, status: int | None = None, retry_after: int | None = None,
              error: str | None = None, hang: float = 0.0,
              when: Callable[[dict[str, Any]], bool] = lambda params: True) -> None:
+        """Misbehave on ``method``: HTTP ``status`` (500 by default), or ``ok: false`` with
+        ``error`` (HTTP 200), or no answer for ``hang`` seconds; ``times`` calls, then normal."""
+        if status is None:
+            status = 200 if error or hang else 500
         with self._lock:
             self.rules.append(Rule(method, times, status, retry_after, error, hang, when))
 

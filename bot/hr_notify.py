@@ -24,6 +24,8 @@ from faq.store import Store
 log = logging.getLogger(__name__)
 
 MAX_DELAY_SECONDS = 3600.0
+# With delays doubling from 30 s to an hour, about a day of trying.
+MAX_ATTEMPTS = 30
 PURGE_EVERY_SECONDS = 6 * 3600
 
 
@@ -81,6 +83,12 @@ class HrNotifier:
             error = f"HTTP {status} {data.get('error', '') if isinstance(data, dict) else ''}".strip()
         except Exception as exc:  # timeouts and connection errors: retried the same way
             delay, error = self._backoff(post["attempts"]), type(exc).__name__
+        if post["attempts"] >= MAX_ATTEMPTS:
+            # The question stays in the review queue; only the channel post is given up.
+            log.error("HR post %s given up after %d attempts (%s); check HR_CHANNEL_ID and that the bot "
+                      "is in that channel", post_id, post["attempts"], error)
+            self.store.mark_hr_post_failed(post_id, error, None)
+            return False
         log.warning("HR post %s not delivered (%s); retrying in %.0fs", post_id, error, delay)
         self.store.mark_hr_post_failed(post_id, error, delay)
         return False

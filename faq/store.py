@@ -411,7 +411,13 @@ class Store:
             db.execute("update hr_posts set status = 'sent', channel_id = ?, ts = ?, sent_at = ?, "
                        "last_error = null where id = ?", [channel_id, ts, now(), post_id])
 
-    def mark_hr_post_failed(self, post_id: int, error: str, retry_in_seconds: float) -> None:
+    def mark_hr_post_failed(self, post_id: int, error: str, retry_in_seconds: float | None) -> None:
+        """Back to pending for a retry, or given up (status 'failed') when ``retry_in_seconds`` is None."""
+        if retry_in_seconds is None:
+            with self.transaction() as db:
+                db.execute("update hr_posts set status = 'failed', last_error = ?, lease_until = null "
+                           "where id = ?", [error[:500], post_id])
+            return
         retry_at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=retry_in_seconds)
         with self.transaction() as db:
             db.execute("update hr_posts set status = 'pending', last_error = ?, next_attempt_at = ?, "

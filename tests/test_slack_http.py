@@ -244,3 +244,18 @@ def test_healthz(slack_app):
     with urllib.request.urlopen(f"{slack_app.base}/healthz", timeout=5) as response:
         body = json.loads(response.read())
     assert response.status == 200 and body["status"] == "ok" and body["entries"] > 30
+
+
+def test_an_hr_post_that_cannot_succeed_is_given_up_but_the_question_stays_queued(slack_app, stub, monkeypatch):
+    import bot.hr_notify
+
+    monkeypatch.setattr(bot.hr_notify, "MAX_ATTEMPTS", 2)
+    stub.fail("chat.postMessage", times=10, error="not_in_channel", when=lambda p: p.get("channel") == HR_CHANNEL)
+    slack_app.event(direct_message("犯人は捕まったの？"), "EvGiveUp")
+    post_id = slack_app.rows("hr_posts")[0]["id"]
+    slack_app.store.db.execute("update hr_posts set next_attempt_at = '2000-01-01' where id = ?", [post_id])
+    slack_app.bot.notifier.deliver(post_id)
+    [post] = slack_app.rows("hr_posts")
+    assert post["status"] == "failed" and "not_in_channel" in post["last_error"]
+    assert slack_app.bot.notifier.deliver_due() == 0
+    assert slack_app.rows("review_items")[0]["status"] == "open"

@@ -11,7 +11,7 @@ from typing import Any
 
 from faq.content import MessageSet
 from faq.models import Outcome
-from faq.replies import Reply
+from faq.replies import Reply, source_line
 
 SECTION_LIMIT = 3000
 CONTEXT_LIMIT = 2000
@@ -87,8 +87,7 @@ def reply_blocks(reply: Reply, msg: MessageSet, question_id: int | None, *, hr_n
         blocks.append(section(f":warning: {reply.warning}"))
     blocks.append(section(reply.body))
     if reply.outcome is Outcome.ANSWER:
-        notes = [f"{reply.labels['sources']}: " + " / ".join(f"{s.title}（{s.issuer}、{s.date.isoformat()}）"
-                                                          for s in reply.sources)]
+        notes = [f"{reply.labels['sources']}: " + " / ".join(source_line(s, reply.language) for s in reply.sources)]
         if reply.updated:
             notes.append(f"{reply.labels['updated']}: {reply.updated.isoformat()}")
         blocks.append(context(*notes))

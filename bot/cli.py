@@ -60,7 +60,10 @@ def run() -> None:
 def chat() -> None:
     """Chat locally with the bot on the shipped FAQ (no Slack needed)."""
     service = open_service()
+    user = f"cli:{_os_user()}"
     click.echo(service.content.messages.ja.chat_welcome)
+    choices: list[str] = []  # the last clarify's candidates: typing 1-3 picks one, like the buttons
+    asked: int | None = None
     while True:
         try:
             question = input("\n> ")
@@ -69,7 +72,18 @@ def chat() -> None:
             return
         if question.strip().lower() in EXIT_WORDS:
             return
-        answered = service.ask(question, channel_kind="cli", user_id=f"cli:{_os_user()}")
+        pick = question.strip()
+        if choices and pick.isdigit() and 1 <= int(pick) <= len(choices) and asked is not None:
+            entry_id = choices[int(pick) - 1]
+            service.store.record_choice(asked, user, entry_id)
+            reply = service.entry_reply(entry_id, (service.store.question(asked) or {}).get("language") or "ja")
+            choices = []
+            if reply is not None:
+                click.echo("\n" + reply.as_text())
+            continue
+        answered = service.ask(question, channel_kind="cli", user_id=user)
+        choices = [c.entry_id for c in answered.reply.choices]
+        asked = answered.question_id
         click.echo("\n" + answered.reply.as_text())
 
 

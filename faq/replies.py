@@ -26,6 +26,13 @@ class Choice(BaseModel):
     question: str
 
 
+def source_line(source: "SourceRef", language: str) -> str:
+    """One cited notice: title, issuer and date, punctuated for the reader's language."""
+    if language == "en":
+        return f"{source.title} ({source.issuer}, {source.date.isoformat()})"
+    return f"{source.title}（{source.issuer}、{source.date.isoformat()}）"
+
+
 class Reply(BaseModel):
     outcome: Outcome
     language: str
@@ -46,7 +53,7 @@ class Reply(BaseModel):
         if self.choices:
             parts.append("\n".join(f"{i}. {c.question}" for i, c in enumerate(self.choices, 1)))
         if self.sources:
-            cited = "\n".join(f"・{s.title}（{s.issuer}、{s.date.isoformat()}）" for s in self.sources)
+            cited = "\n".join(f"・{source_line(s, self.language)}" for s in self.sources)
             parts.append(f"{self.labels['sources']}:\n{cited}")
         if self.updated:
             parts.append(f"{self.labels['updated']}: {self.updated.isoformat()}")

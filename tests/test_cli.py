@@ -84,3 +84,18 @@ def test_chat_answers_like_the_bot_and_logs_masked(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "暗号化" in result.stdout and "元のメッセージを削除" in result.stdout
     assert "9018" not in (tmp_path / "cli.db").read_bytes().decode("utf-8", "ignore")
+
+
+def test_chat_picks_a_clarify_choice_by_number_and_records_it(tmp_path):
+    import sqlite3
+
+    result = run(["chat"], tmp_path, "調査結果\n3\nexit\n")
+    assert result.returncode == 0, result.stderr
+    assert "1. " in result.stdout and "セキュリティ専門会社" in result.stdout
+    db = sqlite3.connect(tmp_path / "cli.db")
+    assert db.execute("select entry_id from choices").fetchall() == [("investigation",)]
+
+
+def test_english_sources_are_punctuated_in_english(tmp_path):
+    row = json.loads(run(["ask", "Is my My Number safe?", "--json"], tmp_path).stdout)
+    assert "(株式会社エムケイシステム, 2023-07-31)" in row["reply"] and "、" not in row["reply"]

@@ -74,7 +74,6 @@ class MessageSet(BaseModel):
     feedback_up_button: str
     feedback_down_button: str
     ask_hr_done: str
-    choice_recorded: str
     hr_answer_label: str
     home_title: str
     home_intro: str

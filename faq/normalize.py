@@ -27,10 +27,6 @@ _SPACES = re.compile(r"\s+")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 _LATIN = re.compile(r"[a-zA-Z]")
 _WORD_EN = re.compile(r"[a-z0-9]+")
-# Weights of context sentences before the last one, and of the last sentence's final words.
-CONTEXT_WEIGHT = 0.7
-FOCUS_WEIGHT = 1.2
-FOCUS_TOKENS = 2
 
 # Parts of speech that carry meaning; particles, auxiliaries and symbols are dropped.
 _CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "代名詞", "副詞", "感動詞", "接尾辞", "接頭辞"}

@@ -38,7 +38,6 @@ class Reply(BaseModel):
     language: str
     body: str
     entry_id: str | None = None
-    entry_question: str | None = None
     sources: list[SourceRef] = Field(default_factory=list)
     updated: dt.date | None = None
     choices: list[Choice] = Field(default_factory=list)
@@ -82,7 +81,7 @@ def compose(decision: Decision, content: FaqContent) -> Reply:
     )
     if decision.outcome is Outcome.ANSWER and entry:
         reply.body = _answer(entry, lang)
-        reply.entry_id, reply.entry_question = entry.id, _question(entry, lang)
+        reply.entry_id = entry.id
         reply.updated = entry.updated
         seen: list[str] = []
         for source in entry.sources:

@@ -17,7 +17,6 @@ from faq.normalize import Normalizer
 from faq.store import Store, now
 
 STATUS_LABELS = {"open": "未対応", "in_progress": "対応中", "done": "対応済", "out_of_scope": "対象外"}
-OPEN_STATUSES = ("open", "in_progress")
 GROUP_SIMILARITY = 75.0
 ABANDONED_AFTER = dt.timedelta(minutes=30)
 
@@ -154,7 +153,3 @@ class ReviewQueue:
             cursor = db.execute("update review_groups set notified_at = ?, updated_by = ? where id = ? "
                                 "and notified_at is null and entry_id is not null", [now(), by, group_id])
             return cursor.rowcount == 1
-
-    def open_count(self) -> int:
-        return self.store.db.execute(
-            "select count(*) from review_items where status in ('open', 'in_progress')").fetchone()[0]

@@ -424,9 +424,6 @@ class Store:
                        "lease_until = null where id = ?",
                        [error[:500], retry_at.isoformat(timespec="seconds"), post_id])
 
-    def hr_posts(self) -> list[dict[str, Any]]:
-        return list(self.db.query("select * from hr_posts order by id"))
-
     # -- retention ----------------------------------------------------------------------
 
     def purge(self, older_than_days: int) -> int:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
 from bot.conversation import Conversation
 from bot.hr_notify import HrNotifier
@@ -20,10 +20,12 @@ from faq.store import Store
 
 
 def make_client(settings: Settings) -> WebClient:
-    """A Web API client for SLACK_API_URL that waits out 429s (Retry-After) itself."""
+    """A Web API client for SLACK_API_URL that waits out 429s (Retry-After) and retries a 5xx
+    once, so a passing failure does not cost a person their reply."""
     client = WebClient(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url,
                        timeout=int(max(settings.slack_api_timeout, 1)))
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    client.retry_handlers.append(ServerErrorRetryHandler(max_retry_count=1))
     return client
 
 

@@ -259,3 +259,10 @@ def test_an_hr_post_that_cannot_succeed_is_given_up_but_the_question_stays_queue
     assert post["status"] == "failed" and "not_in_channel" in post["last_error"]
     assert slack_app.bot.notifier.deliver_due() == 0
     assert slack_app.rows("review_items")[0]["status"] == "open"
+
+
+def test_a_passing_5xx_does_not_cost_the_person_their_reply(slack_app, stub):
+    stub.fail("chat.postMessage", times=1, status=503, when=lambda p: p.get("channel") == "D0ASKER1")
+    slack_app.event(direct_message("マイナンバーは大丈夫？"), "Ev503")
+    replies = stub.calls_to("chat.postMessage", channel="D0ASKER1")
+    assert len(replies) == 2 and "暗号化" in json.dumps(replies[-1].params["blocks"], ensure_ascii=False)

@@ -85,6 +85,9 @@ def chat() -> None:
         choices = [c.entry_id for c in answered.reply.choices]
         asked = answered.question_id
         click.echo("\n" + answered.reply.as_text())
+        if choices:
+            messages = service.content.messages
+            click.echo((messages.en if answered.reply.language == "en" else messages.ja).chat_pick_hint)
 
 
 def _os_user() -> str:

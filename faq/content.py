@@ -71,6 +71,7 @@ class MessageSet(BaseModel):
     feedback_sorry: str
     ask_hr_button: str
     chat_welcome: str
+    chat_pick_hint: str
     feedback_up_button: str
     feedback_down_button: str
     ask_hr_done: str

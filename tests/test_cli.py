@@ -91,7 +91,7 @@ def test_chat_picks_a_clarify_choice_by_number_and_records_it(tmp_path):
 
     result = run(["chat"], tmp_path, "調査結果\n3\nexit\n")
     assert result.returncode == 0, result.stderr
-    assert "1. " in result.stdout and "セキュリティ専門会社" in result.stdout
+    assert "1. " in result.stdout and "番号を入力すると" in result.stdout and "セキュリティ専門会社" in result.stdout
     db = sqlite3.connect(tmp_path / "cli.db")
     assert db.execute("select entry_id from choices").fetchall() == [("investigation",)]
 

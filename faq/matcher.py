@@ -8,6 +8,10 @@ Three signals, each measured on the dev set to help (see README "Matching"):
   (「マイナンバーの通知カードをなくした」) covers little of any entry;
 - rapidfuzz similarity to the closest single phrasing, for short and near-verbatim questions.
 The bot never answers from BM25 alone: the decision in ``answerer`` needs coverage too.
+
+Two helpers for what words alone miss: unknown long words spelled close to a FAQ word are
+corrected to it, and a reading index compares questions typed in kana with the phrasings'
+readings (used by ``answerer`` only as a fallback).
 """
 
 from __future__ import annotations

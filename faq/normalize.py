@@ -48,7 +48,6 @@ class Analysis:
     clean: str
     compact: str
     tokens: tuple[str, ...]
-    glyphs: str
     language: Language
     # How the text sounds, in hiragana (Japanese only): 原因 and げんいん read the same.
     reading: str = ""
@@ -114,8 +113,8 @@ class Normalizer:
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         terms = sorted(set(self._replacements.values()), key=len, reverse=True)
         self._terms = re.compile("|".join(map(re.escape, terms))) if terms else None
-        # In character-level forms a table term is one private-use character, so a long
-        # term such as エムケイシステム weighs like one character, not eight.
+        # In the fuzzy-matching form a table term is one private-use character, so a long
+        # term such as エムケイシステム weighs like one character there, not eight.
         self._glyph = {fold_kana(t): chr(0xE000 + i) for i, t in enumerate(terms)}
         folded_terms = sorted(self._glyph, key=len, reverse=True)
         self._glyph_pattern = re.compile("|".join(map(re.escape, folded_terms))) if terms else None
@@ -185,17 +184,16 @@ class Normalizer:
         lang = language or self._language(cleaned)
         if lang == "en":
             tokens = tuple(self._english_tokens(cleaned))
-            return Analysis(cleaned, compact(cleaned), tokens, "".join(tokens), lang)
+            return Analysis(cleaned, compact(cleaned), tokens, lang)
         # The synonym table is Japanese 表記ゆれ; English text is matched as written.
         cleaned = self.canonicalize(cleaned)
         # Sudachi is slow on pathological input; the first 2,000 characters decide.
         words, reading = self._japanese_tokens(cleaned[:2000])
         tokens = tuple(words)
-        glyphs = "".join(self._glyph.get(t, t) for t in tokens)
         folded = compact(cleaned)
         if self._glyph_pattern is not None:
             folded = self._glyph_pattern.sub(lambda m: self._glyph[m.group(0)], folded)
-        return Analysis(cleaned, folded, tokens, glyphs, lang, reading)
+        return Analysis(cleaned, folded, tokens, lang, reading)
 
     def _english_tokens(self, text: str) -> list[str]:
         words = [w for w in _WORD_EN.findall(text) if w not in _EN_STOPWORDS]

@@ -58,13 +58,13 @@ class Conversation:
         """Answer a question once per ``event_key``; None when this delivery was seen before."""
         answered = self.service.ask(text, channel_kind=place.kind, user_id=user_id, event_id=event_key,
                                     channel_id=place.channel_id, thread_ts=place.thread_ts,
-                                    message_ts=place.message_ts)
+                                    message_ts=place.message_ts, tell_hr=True)
         if answered.question_id is None:
             return None
         escalated = answered.decision.outcome is Outcome.ESCALATE
         hr_post_id = None
         if escalated:
-            hr_post_id = self.notifier.enqueue(answered.question_id, "escalate")
+            hr_post_id = self.service.store.hr_post_id(answered.question_id, "escalate")
             self.service.review_queue().add(answered.question_id, "escalate")
         msg = self.messages(answered.reply.language)
         blocks = reply_blocks(answered.reply, msg, answered.question_id, hr_notified=escalated)

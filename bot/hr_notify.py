@@ -50,9 +50,6 @@ class HrNotifier:
         if post_id is not None:
             self.deliver(post_id)
 
-    def enqueue(self, question_id: int, reason: str) -> int | None:
-        return self.store.enqueue_hr_post(question_id, reason)
-
     def deliver(self, post_id: int) -> bool:
         """Send one due post; True when it was sent by this call."""
         post = self.store.claim_hr_post(post_id)

@@ -93,8 +93,10 @@ class FaqService:
     def ask(self, question: str, *, channel_kind: str, user_id: str | None = None,
             event_id: str | None = None, channel_id: str | None = None,
             thread_ts: str | None = None, message_ts: str | None = None,
-            log_question: bool = True) -> Answered:
-        """Decide, compose the reply and (unless told not to) log the masked question."""
+            log_question: bool = True, tell_hr: bool = False) -> Answered:
+        """Decide, compose the reply and (unless told not to) log the masked question.
+
+        With ``tell_hr``, an escalation's HR post is queued in the same write as the log row."""
         answerer = self.answerer()
         decision = answerer.decide(question)
         reply = compose(decision, answerer.content)
@@ -102,5 +104,6 @@ class FaqService:
         if log_question:
             question_id = self.store.log_question(
                 decision, channel_kind=channel_kind, user_id=user_id, event_id=event_id,
-                channel_id=channel_id, thread_ts=thread_ts, message_ts=message_ts)
+                channel_id=channel_id, thread_ts=thread_ts, message_ts=message_ts,
+                hr_post_reason="escalate" if tell_hr and decision.outcome is Outcome.ESCALATE else None)
         return Answered(decision, reply, question_id)

@@ -330,11 +330,13 @@ class Store:
 
     def log_question(self, decision: Decision, *, channel_kind: str, user_id: str | None,
                      event_id: str | None = None, channel_id: str | None = None,
-                     thread_ts: str | None = None, message_ts: str | None = None) -> int | None:
+                     thread_ts: str | None = None, message_ts: str | None = None,
+                     hr_post_reason: str | None = None) -> int | None:
         """Store one question (masked). Returns its id, or None if ``event_id`` was seen.
 
         The UNIQUE ``event_id`` is the claim on a Slack delivery: a retry or a replay finds
-        the row and does nothing, across processes and restarts."""
+        the row and does nothing, across processes and restarts. With ``hr_post_reason`` the
+        pending HR post is written in the same transaction, so no claim exists without it."""
         row = {
             "asked_at": now(), "channel_kind": channel_kind, "user_id": user_id,
             "question": mask_personal_data(decision.question), "language": decision.language,
@@ -346,7 +348,10 @@ class Store:
         }
         try:
             with self.transaction() as db:
-                return db["questions"].insert(row).last_pk
+                question_id = db["questions"].insert(row).last_pk
+                if hr_post_reason:
+                    self.enqueue_hr_post(question_id, hr_post_reason)
+                return question_id
         except sqlite3.IntegrityError:
             return None
 
@@ -376,14 +381,19 @@ class Store:
 
     def enqueue_hr_post(self, question_id: int, reason: str) -> int | None:
         """Store an HR post as pending before Slack is called; None if it already exists."""
-        try:
-            with self.transaction() as db:
-                return db["hr_posts"].insert(
-                    {"question_id": question_id, "reason": reason, "status": "pending",
-                     "attempts": 0, "next_attempt_at": now(), "created_at": now()}
-                ).last_pk
-        except sqlite3.IntegrityError:
-            return None
+        with self.transaction() as db:
+            if db.execute("select 1 from hr_posts where question_id = ? and reason = ?",
+                          [question_id, reason]).fetchone():
+                return None
+            return db["hr_posts"].insert(
+                {"question_id": question_id, "reason": reason, "status": "pending",
+                 "attempts": 0, "next_attempt_at": now(), "created_at": now()}
+            ).last_pk
+
+    def hr_post_id(self, question_id: int, reason: str) -> int | None:
+        row = self.db.execute("select id from hr_posts where question_id = ? and reason = ?",
+                              [question_id, reason]).fetchone()
+        return row[0] if row else None
 
     def claim_hr_post(self, post_id: int) -> dict[str, Any] | None:
         """Take a due post for sending; None if it is not due or another worker holds it."""

@@ -135,3 +135,12 @@ def test_threads_writing_and_reading_at_once_lose_nothing(store: Store):
         t.join(120)
     assert errors == []
     assert store.db["questions"].count == 320
+
+
+def test_an_escalation_and_its_hr_post_are_written_together(store: Store):
+    qid = store.log_question(_decision("身代金は？"), channel_kind="im", user_id="U1", event_id="EvHR",
+                             hr_post_reason="escalate")
+    assert store.hr_post_id(qid, "escalate") is not None
+    assert store.log_question(_decision("身代金は？"), channel_kind="im", user_id="U1", event_id="EvHR",
+                              hr_post_reason="escalate") is None
+    assert store.db["hr_posts"].count == 1 and store.db["questions"].count == 1

@@ -193,12 +193,13 @@ class HrDesk:
             return {"response_action": "errors", "errors": {"target": "このエントリは見つかりません。"}}
         phrasing = " ".join(question["question"].split())[:200]
         taught = entry.model_copy(update={"phrasings": [*entry.phrasings, phrasing]})
-        if self.editor.regression([taught]):
+        changes = self.editor.regression([taught])
+        if changes:
             # Show the editor with the change and its effects; saving needs the confirmation.
             return {"response_action": "update", "view": ab.entry_modal(
                 entry, metadata={"id": entry.id, "v": version, "item": item["id"]},
                 notices=self.service.content.notices, prefill=taught.model_dump(mode="json"),
-                changes=self.editor.regression([taught]))}
+                changes=changes)}
         self.editor.add_phrasing(target, phrasing, by=user_id)
         self.service.review_queue().link_to_entry(item["id"], target, by=user_id)
         return None

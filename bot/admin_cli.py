@@ -41,7 +41,8 @@ def _fail_on(exc: Exception) -> click.ClickException:
         return click.ClickException("nothing was changed:\n" + "\n".join(str(p) for p in exc.problems))
     if isinstance(exc, VersionConflict):
         return click.ClickException(f"{exc}: someone saved it meanwhile; nothing was changed")
-    return click.ClickException(str(exc))
+    # KeyError quotes its message; show it as written.
+    return click.ClickException(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
 
 
 @click.group()
@@ -89,7 +90,7 @@ def show(entry_id: str) -> None:
     """One entry as YAML, with its current version."""
     found = Editor(open_service()).current(entry_id)
     if found is None:
-        raise click.ClickException(f"no entry {entry_id}")
+        raise click.ClickException(f"no entry {entry_id}; `faqbot faq list` shows the ids")
     entry, version = found
     click.echo(f"# version {version}")
     click.echo(yaml.safe_dump(entry.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=1000))
@@ -127,7 +128,7 @@ def history(entry_id: str) -> None:
     """Every revision of an entry: version, what happened, who, when, which fields."""
     revisions = open_service().store.revisions(entry_id)
     if not revisions:
-        raise click.ClickException(f"no entry {entry_id}")
+        raise click.ClickException(f"no entry {entry_id}; `faqbot faq list` shows the ids")
     for r in revisions:
         click.echo(f"v{r['version']:<3} {r['changed_at']}  {r['changed_by']:<24} {r['action']:<16} "
                    f"{', '.join(json.loads(r['changed_fields']))}")
@@ -176,7 +177,7 @@ def close_review(group_id: int, status: str) -> None:
     service = open_service()
     queue = ReviewQueue(service.store, service.answerer().normalizer)
     if queue.group(group_id) is None:
-        raise click.ClickException(f"no review group {group_id}")
+        raise click.ClickException(f"no review group {group_id}; `faqbot review list` shows the groups")
     queue.set_group_status(group_id, status, by=operator())
     click.echo(f"group {group_id}: {STATUS_LABELS[status]}")
 

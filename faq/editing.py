@@ -67,7 +67,8 @@ class Editor:
         """Make an old revision current again, as a new revision."""
         old = self.service.store.revision(entry_id, version)
         if old is None:
-            raise KeyError(f"entry {entry_id} has no revision {version}")
+            raise KeyError(f"entry {entry_id} has no revision {version}; `faqbot faq history {entry_id}` "
+                           "lists them")
         _, current = self._existing(entry_id)
         return self.save(old, by=by, expected_version=current, action=f"rollback to {version}")
 
@@ -83,7 +84,7 @@ class Editor:
     def _existing(self, entry_id: str) -> tuple[Entry, int]:
         found = self.current(entry_id)
         if found is None:
-            raise KeyError(f"no entry {entry_id}")
+            raise KeyError(f"no entry {entry_id}; `faqbot faq list` shows the ids")
         return found
 
     # -- the regression guard ---------------------------------------------------------

@@ -16,6 +16,7 @@ from bot import admin_blocks as ab
 from bot.blocks import context, escape, reply_blocks, section
 from faq.content import ContentError, MessageSet
 from faq.editing import Editor, entry_fingerprint
+from faq.privacy import mask_my_numbers
 from faq.service import SYNONYMS_DOCUMENT, FaqService
 from faq.stats import stats
 from faq.store import VersionConflict
@@ -158,7 +159,8 @@ class HrDesk:
     def submit_answer(self, user_id: str, values: dict[str, Any], metadata: str) -> Ack:
         """Post HR's answer to the asker, where they asked, marked as HR's; close the item."""
         self.require_hr(user_id)
-        text = ((values.get("answer") or {}).get("value") or {}).get("value") or ""
+        # HR's text is stored and posted too: it may not carry a マイナンバー either.
+        text = mask_my_numbers(((values.get("answer") or {}).get("value") or {}).get("value") or "")
         if not text.strip():
             return {"response_action": "errors", "errors": {"answer": "回答を入力してください。"}}
         question = self._question(int(metadata))

@@ -71,14 +71,15 @@ def test_hr_answer_reaches_the_askers_thread(slack_app, stub):
     slack_app.form(block_action(ab.REVIEW_ANSWER, str(qid), stub.response_url(), user=HR_USER, channel=HR_CHANNEL))
     assert _modal(slack_app, ab.ANSWER_MODAL)["private_metadata"] == str(qid)
     assert slack_app.rows("review_items")[0]["status"] == "in_progress"  # 対応中 while HR writes
-    status, _ = slack_app.form(view_submission(ab.ANSWER_MODAL, {"answer": "補償については後日 <!channel> ご案内します。"},
-                                               private_metadata=str(qid), user=HR_USER))
+    status, _ = slack_app.form(view_submission(
+        ab.ANSWER_MODAL, {"answer": "補償については後日 <!channel> ご案内します。控え番号 1234-5678-9018"},
+        private_metadata=str(qid), user=HR_USER))
     assert status == 200
     answer = stub.calls_to("chat.postMessage", channel="C0GENERAL", thread_ts="1700000800.000100")[-1]
     text = json.dumps(answer.params["blocks"], ensure_ascii=False)
-    assert "人事課からの回答" in text and "後日" in text and "<!channel>" not in text
+    assert "人事課からの回答" in text and "後日" in text and "<!channel>" not in text and "9018" not in text
     [item] = slack_app.rows("review_items")
-    assert (item["status"], item["answered_by"]) == ("done", HR_USER)
+    assert (item["status"], item["answered_by"]) == ("done", HR_USER) and "9018" not in item["hr_answer"]
 
 
 def _open_editor(app, stub, entry_id: str, user: str = HR_USER, trigger: str = "te") -> dict:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from faq import facts
 from faq.models import Entry, EntryKind, Notice
+from faq.privacy import contains_my_number
 
 CONTENT_DIR = Path(__file__).parent / "content"
 M = TypeVar("M", bound=BaseModel)
@@ -225,6 +226,16 @@ def check_entry_against_notices(
     return problems
 
 
+def check_entry_privacy(entry: Entry, file: str) -> list[Problem]:
+    """No text of an entry may hold a マイナンバー: entries and their revisions are kept for good."""
+    problems = []
+    for name, value in entry.model_dump(mode="json").items():
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and contains_my_number(t) for t in texts):
+            problems.append(Problem(file, entry.id, name, "contains what looks like a マイナンバー; remove it"))
+    return problems
+
+
 def validate_entries(
     entries_by_file: list[tuple[str, Entry]], notices: dict[str, Notice]
 ) -> list[Problem]:
@@ -236,6 +247,7 @@ def validate_entries(
             problems.append(Problem(file, entry.id, "id", f"duplicate id (also in {seen[entry.id]})"))
         seen.setdefault(entry.id, file)
         problems.extend(check_entry_against_notices(entry, notices, file))
+        problems.extend(check_entry_privacy(entry, file))
     return problems
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from faq.answerer import Answerer
-from faq.content import CONTENT_DIR, ContentError, Problem, check_entry_against_notices, parse_entry
+from faq.content import (CONTENT_DIR, ContentError, Problem, check_entry_against_notices, check_entry_privacy,
+                         parse_entry)
 from faq.evaluate import Labelled, read_labelled
 from faq.models import Entry
 from faq.service import FaqService
@@ -44,6 +45,7 @@ class Editor:
         entry = parse_entry(raw, source, problems)
         if entry is not None:
             problems += check_entry_against_notices(entry, self.service.content.notices, source)
+            problems += check_entry_privacy(entry, source)
         if problems or entry is None:
             raise ContentError(problems)
         return entry

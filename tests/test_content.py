@@ -137,3 +137,12 @@ def test_duplicate_ids_are_rejected(tmp_path):
     shutil.copy(root / "entries" / "leak.yaml", root / "entries" / "leak-copy.yaml")
     with pytest.raises(ContentError, match="duplicate id"):
         load_content(root)
+
+
+def test_an_entry_may_not_hold_a_my_number(tmp_path):
+    root = _copy_content(tmp_path)
+    path = root / "entries" / "when.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - いつ発生したの？\n", "  - 123456789018 はいつ？\n"),
+                    encoding="utf-8")
+    with pytest.raises(ContentError, match=r"when.yaml \[entry when\] field 'phrasings': contains what looks like"):
+        load_content(root)

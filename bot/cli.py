@@ -43,9 +43,7 @@ def serve() -> None:
     """Serve Slack over HTTP on $PORT: POST /slack/events and GET /healthz (gunicorn)."""
     from bot.web import serve as serve_http
 
-    settings = _settings("http")
-    os.environ["DATABASE_PATH"] = str(settings.database_path)
-    serve_http(settings)
+    serve_http(_settings("http"))
 
 
 @main.command()

@@ -40,8 +40,9 @@ class ReviewQueue:
         self.store = store
         self.normalizer = normalizer
 
-    def _similar(self, a: str, b: str) -> float:
-        return fuzz.ratio(self.normalizer.analyze(a).compact, self.normalizer.analyze(b).compact)
+    def _key(self, text: str) -> str:
+        """The normalised form two questions are compared in."""
+        return self.normalizer.analyze(text).compact
 
     def add(self, question_id: int, reason: str) -> int | None:
         """Queue a question (once); it joins the open group it resembles, or starts one."""
@@ -51,12 +52,13 @@ class ReviewQueue:
         text = question["question"]
         groups = self.store.db.execute(
             "select id, representative from review_groups where status in ('open', 'in_progress')").fetchall()
-        best = max(groups, key=lambda g: self._similar(text, g[1]), default=None)
+        key = self._key(text)
+        best = max(((fuzz.ratio(key, self._key(rep)), gid) for gid, rep in groups), default=None)
         with self.store.transaction() as db:
             if db.execute("select 1 from review_items where question_id = ?", [question_id]).fetchone():
                 return None
-            if best is not None and self._similar(text, best[1]) >= GROUP_SIMILARITY:
-                group_id = best[0]
+            if best is not None and best[0] >= GROUP_SIMILARITY:
+                group_id = best[1]
             else:
                 group_id = db["review_groups"].insert(
                     {"representative": text, "status": "open", "created_at": now(), "updated_at": now()}).last_pk

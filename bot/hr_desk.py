@@ -168,9 +168,7 @@ class HrDesk:
         self._post_to_asker(question, [
             section(f"*{msg.hr_answer_label}*\n{text}"),
             context(f"{msg.hr_answer_question}: {question['question'][:300]}")], f"{msg.hr_answer_label}: {text[:200]}")
-        queue = self.service.review_queue()
-        item = queue.item_for_question(question["id"]) or self._queued(question["id"])
-        queue.record_answer(item["id"], text, by=user_id)
+        self.service.review_queue().record_answer(self._item(question["id"])["id"], text, by=user_id)
         return None
 
     def add_modal(self, user_id: str, question_id: int) -> dict[str, Any]:
@@ -185,7 +183,7 @@ class HrDesk:
         self.require_hr(user_id)
         question = self._question(int(metadata))
         target = values["target"]["value"]["selected_option"]["value"]
-        item = self.service.review_queue().item_for_question(question["id"]) or self._queued(question["id"])
+        item = self._item(question["id"])
         if target == ab.NEW_ENTRY:
             return {"response_action": "update", "view": self.entry_modal(
                 user_id, None, item_id=item["id"], prefill={"question": question["question"],
@@ -208,9 +206,7 @@ class HrDesk:
 
     def dismiss(self, user_id: str, question_id: int) -> str:
         self.require_hr(user_id)
-        queue = self.service.review_queue()
-        item = queue.item_for_question(question_id) or self._queued(question_id)
-        queue.close_item(item["id"], "out_of_scope", by=user_id)
+        self.service.review_queue().close_item(self._item(question_id)["id"], "out_of_scope", by=user_id)
         return "対象外にしました。"
 
     def notify_group(self, user_id: str, group_id: int) -> str:
@@ -247,14 +243,15 @@ class HrDesk:
         return question
 
     def _start(self, user_id: str, question_id: int) -> None:
-        queue = self.service.review_queue()
-        item = queue.item_for_question(question_id) or self._queued(question_id)
-        queue.start(item["id"], by=user_id)
+        self.service.review_queue().start(self._item(question_id)["id"], by=user_id)
 
-    def _queued(self, question_id: int) -> dict[str, Any]:
+    def _item(self, question_id: int) -> dict[str, Any]:
+        """The question's review item; one is queued first if HR acts on a question without one."""
         queue = self.service.review_queue()
-        queue.add(question_id, "escalate")
         item = queue.item_for_question(question_id)
+        if item is None:
+            queue.add(question_id, "escalate")
+            item = queue.item_for_question(question_id)
         assert item is not None
         return item
 

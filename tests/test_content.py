@@ -94,11 +94,17 @@ def _copy_content(tmp_path: Path) -> Path:
     return target
 
 
+def _edit(root: Path, entry_file: str, old: str, new: str) -> None:
+    """Change one entry file of a copied content folder; the text must be there to change."""
+    path = root / "entries" / entry_file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{entry_file} no longer contains {old!r}: update this test"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def test_invented_fact_is_rejected_with_file_entry_and_field(tmp_path):
     root = _copy_content(tmp_path)
-    path = root / "entries" / "contact-hr.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("083-252-0288）です", "083-252-9999）です"),
-                    encoding="utf-8")
+    _edit(root, "contact-hr.yaml", "083-252-0288）です", "083-252-9999）です")
     with pytest.raises(ContentError) as err:
         load_content(root)
     problem = err.value.problems[0]
@@ -109,12 +115,8 @@ def test_invented_fact_is_rejected_with_file_entry_and_field(tmp_path):
 def test_every_problem_is_reported_at_once_and_nothing_is_half_loaded(tmp_path):
     root = _copy_content(tmp_path)
     (root / "entries" / "leak.yaml").write_text("id: leak\nquestion: [unclosed\n", encoding="utf-8")
-    when = root / "entries" / "when.yaml"
-    when.write_text(when.read_text(encoding="utf-8").replace("phrasings:\n", "phrasings:\n  - ''\n", 1),
-                    encoding="utf-8")
-    cause = root / "entries" / "cause.yaml"
-    cause.write_text(cause.read_text(encoding="utf-8").replace("notice: roumu-2023-08-04", "notice: nope"),
-                     encoding="utf-8")
+    _edit(root, "when.yaml", "phrasings:\n", "phrasings:\n  - ''\n")
+    _edit(root, "cause.yaml", "notice: roumu-2023-08-04", "notice: nope")
     with pytest.raises(ContentError) as err:
         load_content(root)
     text = str(err.value)
@@ -125,9 +127,7 @@ def test_every_problem_is_reported_at_once_and_nothing_is_half_loaded(tmp_path):
 
 def test_a_quote_that_is_not_verbatim_is_rejected(tmp_path):
     root = _copy_content(tmp_path)
-    path = root / "entries" / "my-number.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("高度な暗号化処理を施しており", "暗号化しており"),
-                    encoding="utf-8")
+    _edit(root, "my-number.yaml", "高度な暗号化処理を施しており", "暗号化しており")
     with pytest.raises(ContentError, match=r"my-number.yaml \[entry my-number\] field 'sources.0.quote'"):
         load_content(root)
 
@@ -141,8 +141,6 @@ def test_duplicate_ids_are_rejected(tmp_path):
 
 def test_an_entry_may_not_hold_a_my_number(tmp_path):
     root = _copy_content(tmp_path)
-    path = root / "entries" / "when.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  - いつ発生したの？\n", "  - 123456789018 はいつ？\n"),
-                    encoding="utf-8")
+    _edit(root, "when.yaml", "  - いつ発生したの？\n", "  - 123456789018 はいつ？\n")
     with pytest.raises(ContentError, match=r"when.yaml \[entry when\] field 'phrasings': contains what looks like"):
         load_content(root)

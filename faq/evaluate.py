@@ -26,8 +26,12 @@ class Report:
     in_scope: int = 0
     top1: int = 0
     top3: int = 0
+    helpful: int = 0
+    in_scope_escalated: int = 0
+    wrong_answers: int = 0
     escalate_total: int = 0
     false_answers: int = 0
+    false_clarifies: int = 0
     escalated: int = 0
     smalltalk_total: int = 0
     smalltalk_ok: int = 0
@@ -40,11 +44,20 @@ class Report:
         return round(a / b, 4) if b else 0.0
 
     def metrics(self) -> dict[str, float]:
-        """The five figures the benchmark and the README report, as fractions."""
+        """The figures the benchmark and the README report, as fractions.
+
+        ``helpful``: the right answer, or a clarify that offers it. ``wrong_answer``: an in-scope
+        question answered with another entry. ``false_answer`` / ``false_clarify``: a question
+        the notices do not answer that got an answer / a clarify instead of the HR hand-over.
+        """
         return {
             "top1": self._ratio(self.top1, self.in_scope),
             "top3": self._ratio(self.top3, self.in_scope),
+            "helpful": self._ratio(self.helpful, self.in_scope),
+            "escalated_in_scope": self._ratio(self.in_scope_escalated, self.in_scope),
+            "wrong_answer": self._ratio(self.wrong_answers, self.in_scope),
             "false_answer": self._ratio(self.false_answers, self.escalate_total),
+            "false_clarify": self._ratio(self.false_clarifies, self.escalate_total),
             "smalltalk": self._ratio(self.smalltalk_ok, self.smalltalk_total),
             "overall": self._ratio(self.correct, self.total),
         }
@@ -97,6 +110,7 @@ def evaluate(rows: Iterable[Labelled], decide: Callable[[str], Decision]) -> Rep
             report.escalate_total += 1
             report.escalated += ok
             report.false_answers += decision.outcome is Outcome.ANSWER
+            report.false_clarifies += decision.outcome is Outcome.CLARIFY
         elif row.expect == SMALLTALK:
             report.smalltalk_total += 1
             report.smalltalk_ok += ok
@@ -105,6 +119,10 @@ def evaluate(rows: Iterable[Labelled], decide: Callable[[str], Decision]) -> Rep
             report.top1 += ok
             ranked = ([decision.entry_id] if decision.entry_id else []) + [c.entry_id for c in decision.candidates]
             report.top3 += row.expect in list(dict.fromkeys(ranked))[:3]
+            offered = decision.outcome is Outcome.CLARIFY and row.expect in [c.entry_id for c in decision.candidates]
+            report.helpful += ok or offered
+            report.in_scope_escalated += decision.outcome is Outcome.ESCALATE
+            report.wrong_answers += decision.outcome is Outcome.ANSWER and not ok
         if not ok:
             report.misses.append({"q": row.q, "expect": row.expect, "outcome": decision.outcome.value,
                                   "entry_id": decision.entry_id,

@@ -42,6 +42,9 @@ class Notice(BaseModel):
     id: str
     title: str
     issuer: str
+    # English replies cite the notice in English (the notice itself stays Japanese).
+    title_en: str
+    issuer_en: str
     date: dt.date
     body: str
 

@@ -88,7 +88,9 @@ def compose(decision: Decision, content: FaqContent) -> Reply:
             if source.notice not in seen and source.notice in content.notices:
                 seen.append(source.notice)
                 n = content.notices[source.notice]
-                reply.sources.append(SourceRef(notice_id=n.id, title=n.title, issuer=n.issuer, date=n.date))
+                english = lang == "en"
+                reply.sources.append(SourceRef(notice_id=n.id, title=n.title_en if english else n.title,
+                                               issuer=n.issuer_en if english else n.issuer, date=n.date))
     elif decision.outcome is Outcome.CLARIFY:
         reply.body = msg.text("clarify_intro")
         for cand in decision.candidates:

@@ -35,6 +35,8 @@ def test_ask_answers_english_in_english(tmp_path):
     result = run(["ask", "Was my data leaked?", "--json"], tmp_path)
     row = json.loads(result.stdout)
     assert row["entry_id"] == "leak" and "ransomware" in row["reply"]
+    assert "On the possible leak of personal information" in row["reply"]
+    assert "個人情報漏えいのおそれについて" not in row["reply"]
 
 
 def test_eval_reports_and_gates(tmp_path):
@@ -98,4 +100,14 @@ def test_chat_picks_a_clarify_choice_by_number_and_records_it(tmp_path):
 
 def test_english_sources_are_punctuated_in_english(tmp_path):
     row = json.loads(run(["ask", "Is my My Number safe?", "--json"], tmp_path).stdout)
-    assert "(株式会社エムケイシステム, 2023-07-31)" in row["reply"] and "、" not in row["reply"]
+    assert "(MK System Co., Ltd., 2023-07-31)" in row["reply"] and "、" not in row["reply"]
+
+
+def test_eval_holdout_needs_no_file(tmp_path):
+    result = run(["eval", "--holdout", "--folds", "3", "--json"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["folds"] == 3
+    assert 0 < data["held_out"]["top1"] <= 1
+    assert set(data["removed_entry"]) == {"questions", "answered", "clarified", "escalated"}
+    assert run(["eval"], tmp_path).returncode == 2

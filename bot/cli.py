@@ -132,12 +132,20 @@ def ask(question: str | None, as_json: bool, jsonl: bool) -> None:
 
 
 @main.command(name="eval")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
 @click.option("--min-accuracy", type=float, default=None,
               help="Exit with status 1 when overall accuracy is below this fraction (0-1).")
+@click.option("--holdout", is_flag=True,
+              help="Measure unseen wording instead: phrasings held out k-fold, and entries removed.")
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Folds for --holdout.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def eval_command(file: Path, min_accuracy: float | None, as_json: bool) -> None:
-    """Measure the FAQ on labelled questions (q, expect, optional style)."""
+def eval_command(file: Path | None, min_accuracy: float | None, holdout: bool, folds: int, as_json: bool) -> None:
+    """Measure the FAQ on labelled questions (q, expect, optional style), or with --holdout."""
+    if holdout:
+        _holdout_report(folds, as_json)
+        return
+    if file is None:
+        raise click.UsageError("give a labelled JSONL file, or --holdout")
     try:
         rows = read_labelled(file)
     except ValueError as exc:
@@ -169,6 +177,23 @@ def eval_command(file: Path, min_accuracy: float | None, as_json: bool) -> None:
     if min_accuracy is not None and data["overall"] < min_accuracy:
         click.echo(f"overall accuracy {data['overall']:.1%} is below --min-accuracy {min_accuracy:.1%}", err=True)
         sys.exit(1)
+
+
+def _holdout_report(folds: int, as_json: bool) -> None:
+    """The FAQ's own phrasings as unseen questions (faq.holdout), on the FAQ the bot serves."""
+    from faq.holdout import holdout
+
+    data = holdout(open_service().answerer().content, folds).as_dict()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    held, removed = data["held_out"], data["removed_entry"]
+    click.echo(f"held-out phrasings ({folds} folds, {held['counts']['in_scope']} questions):")
+    click.echo(f"  top-1 {held['top1']:.1%}  helpful {held['helpful']:.1%}  "
+               f"escalated {held['escalated_in_scope']:.1%}  wrong entry {held['wrong_answer']:.1%}")
+    click.echo(f"removed entry ({removed['questions']} questions, no right answer left):")
+    click.echo(f"  answered anyway {removed['answered']:.1%}  clarify {removed['clarified']:.1%}  "
+               f"escalated {removed['escalated']:.1%}")
 
 
 @main.command()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
+from faq.asks import compile_asks, unmet
 from faq.content import FaqContent
+from faq.focus import Focus
 from faq.matcher import Matcher, Scored
 from faq.models import Candidate, Decision, Entry, EntryKind, Outcome
 from faq.normalize import Analysis, Normalizer, clean, kanji_share
@@ -25,13 +27,16 @@ class Answerer:
         self.content = content
         self.config = content.matching
         self.normalizer = Normalizer(content.synonyms, self.config.light_words)
-        self.matcher = Matcher(content.entries, self.normalizer, self.config.weights)
+        self.matcher = Matcher(content.entries, self.normalizer, self.config.weights, self.config.context_weight)
         self._greeting = _leading_smalltalk(content.entries)
+        self._asks = compile_asks({k: (r.question, r.answer) for k, r in self.config.asks_for.items()})
+        self._entries = {e.id: e for e in content.entries}
+        self._focus = Focus(tuple(self.config.focus.formulas), tuple(self.config.focus.set_aside))
 
     def decide(self, question: str) -> Decision:
         """Match ``question`` and decide; a マイナンバー in it is masked before anything else."""
         masked = mask_my_numbers(question)
-        analysis = self.normalizer.analyze(_after_negation(self._without_greeting(masked[:MAX_MATCH_CHARS])))
+        analysis = self._analyze(masked[:MAX_MATCH_CHARS])
         base = {
             "question": masked,
             "language": analysis.language,
@@ -62,15 +67,36 @@ class Answerer:
                 return Decision(outcome=Outcome.ESCALATE if by_sound.kind is EntryKind.ESCALATE else Outcome.ANSWER,
                                 entry_id=by_sound.entry_id, score=round(by_sound.score, 4), candidates=candidates,
                                 **base)
+            if top.kind is EntryKind.ANSWER and self._likely(top, ranked):
+                return self._answer(top, analysis, candidates, base)
+            if top.kind is EntryKind.ANSWER and self._in_band(top):
+                return Decision(outcome=Outcome.CLARIFY, score=score, candidates=candidates, **base)
             return Decision(outcome=Outcome.ESCALATE, score=score, candidates=candidates, **base)
         if top.kind is EntryKind.ESCALATE:
             return Decision(outcome=Outcome.ESCALATE, entry_id=top.entry_id, score=score,
                             candidates=candidates, **base)
         if top.score >= self.config.answer_min_score and self._leads(ranked):
-            return Decision(outcome=Outcome.ANSWER, entry_id=top.entry_id, score=score,
-                            candidates=candidates, **base)
+            return self._answer(top, analysis, candidates, base)
         close = [c for c in candidates if c.score >= self.config.clarify_min_score]
         return Decision(outcome=Outcome.CLARIFY, score=score, candidates=close or candidates[:1], **base)
+
+    def _answer(self, top: Scored, analysis: Analysis, candidates: list[Candidate], base: dict) -> Decision:
+        """Answer with ``top`` unless the question asks for something its answer lacks."""
+        entry = self._entries[top.entry_id]
+        text = entry.answer_en if analysis.language == "en" else entry.answer
+        outcome = Outcome.ESCALATE if unmet(self._asks, analysis.clean, text) else Outcome.ANSWER
+        entry_id = top.entry_id if outcome is Outcome.ANSWER else None
+        return Decision(outcome=outcome, entry_id=entry_id, score=round(top.score, 4),
+                        candidates=candidates, **base)
+
+    def _analyze(self, text: str) -> Analysis:
+        """The asking part of the message, with the rest of it as weaker context."""
+        whole = self._without_greeting(text)
+        asking = self._focus.asking_part(whole)
+        analysis = self.normalizer.analyze(asking)
+        if asking == whole:
+            return analysis
+        return analysis.with_context(self.normalizer.analyze(whole, analysis.language))
 
     def _without_greeting(self, text: str) -> str:
         """「こんにちは、マイナンバーは…」 asks about マイナンバー: drop a leading greeting clause."""
@@ -108,6 +134,20 @@ class Answerer:
             top.coverage >= rule.coverage and top.evidence >= rule.evidence for rule in self.config.accept
         )
 
+    def _likely(self, top: Scored, ranked: list[Scored]) -> bool:
+        """Not fully on topic, but the question's distinctive words point to this entry alone:
+        it covers enough, and no other entry (answer or "not in the notices") comes close."""
+        rule = self.config.likely
+        if top.coverage < rule.coverage or top.evidence < rule.evidence or top.words < rule.words:
+            return False
+        rival = next((s for s in ranked if s is not top and s.kind is not EntryKind.SMALLTALK), None)
+        return rival is None or top.score - rival.score >= rule.margin
+
+    def _in_band(self, top: Scored) -> bool:
+        """Real evidence for an answer entry, too little to answer: offer the candidates."""
+        band = self.config.clarify_band
+        return top.coverage >= band.coverage and top.evidence >= band.evidence
+
     def _is_smalltalk(self, top: Scored) -> bool:
         """A greeting or thanks, not a question that merely starts with one."""
         return top.score >= self.config.smalltalk_min_score and (
@@ -133,13 +173,3 @@ def _leading_smalltalk(entries: list[Entry]) -> re.Pattern[str] | None:
     if not phrases:
         return None
     return re.compile(r"^(?:" + "|".join(map(re.escape, phrases)) + r")[、。,.!！?？]+\s*")
-
-
-_NEGATION = re.compile(r"(?:では|じゃ)なく(?:て)?[、,]?")
-
-
-def _after_negation(text: str) -> str:
-    """「人事課ではなく、エムケイシステムに聞きたい」 asks about what follows the negation."""
-    parts = _NEGATION.split(text)
-    rest = parts[-1]
-    return rest if len(parts) > 1 and len(rest.strip()) >= 4 else text

@@ -37,6 +37,29 @@ class ScoreWeights(BaseModel):
     fuzzy: float
 
 
+class FocusPhrases(BaseModel):
+    """Phrases that frame a question without being part of it (see ``faq.focus``)."""
+
+    formulas: list[str] = []
+    set_aside: list[str] = []
+
+
+class LikelyRule(BaseModel):
+    """When an entry that is not fully on topic is still answered (see answerer._likely)."""
+
+    coverage: float
+    evidence: float
+    margin: float
+    words: int = 1
+
+
+class AskRule(BaseModel):
+    """Phrases that ask for one kind of information, and phrases of an answer that holds it."""
+
+    question: list[str]
+    answer: list[str] = []
+
+
 class MatchingConfig(BaseModel):
     """Thresholds of the answer/clarify/escalate decision (see content/matching.yaml)."""
 
@@ -53,6 +76,11 @@ class MatchingConfig(BaseModel):
     reading_min_lead: float
     max_candidates: int = 3
     light_words: list[str] = []
+    focus: FocusPhrases = FocusPhrases()
+    likely: LikelyRule
+    asks_for: dict[str, AskRule] = {}
+    clarify_band: AcceptRule
+    context_weight: float = 0.0
 
 
 class MessageSet(BaseModel):

@@ -51,6 +51,8 @@ class Scored:
     evidence: float
     lexical: float
     fuzzy: float
+    # How many different words of the question's asking part the entry holds.
+    words: int = 0
 
 
 def _bigrams(text: str) -> list[str]:
@@ -69,12 +71,14 @@ def index_terms(analysis: Analysis) -> list[str]:
 class _LanguageIndex:
     """The index of one language's phrasings."""
 
-    def __init__(self, entries: list[Entry], analyses: list[list[Analysis]]):
+    def __init__(self, entries: list[Entry], analyses: list[list[Analysis]], normalizer: Normalizer | None = None):
         self.entries = entries
+        self._normalizer = normalizer
         self.phrasings = [[a.compact for a in group] for group in analyses]
         self.vocab = [set(t for a in group for t in a.tokens) for group in analyses]
         self.known = sorted(set().union(*self.vocab)) if self.vocab else []
         self._long_known = [t for t in self.known if len(t) >= SPELLING_MIN_LENGTH]
+        self._homophones = normalizer.homophones(self.known) if normalizer is not None else {}
         df = Counter(t for v in self.vocab for t in v)
         n = max(len(entries), 1)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
@@ -84,10 +88,13 @@ class _LanguageIndex:
         self.bm25.index(corpus, show_progress=False)
 
     def correct(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
-        """Unknown long words spelled close to a word of the FAQ become that word
+        """Unknown words that sound like a word of the FAQ become that word (IME slips:
+        再会 → 再開, 監理 → 管理); unknown long words spelled close to one, too
         (フォレンジク → フォレンジック); short words are left alone, too many are a letter apart."""
         fixed = []
         for token in tokens:
+            if token not in self.idf and self._homophones and self._normalizer is not None:
+                token = self._homophones.get(self._normalizer.word_reading(token), token)
             if token not in self.idf and len(token) >= SPELLING_MIN_LENGTH and self._long_known:
                 match = process.extractOne(token, self._long_known, scorer=fuzz.ratio,
                                            score_cutoff=SPELLING_MIN_SIMILARITY)
@@ -98,12 +105,21 @@ class _LanguageIndex:
     def weight(self, token: str) -> float:
         return self.idf.get(token, self.unknown_idf)
 
-    def coverage(self, tokens: tuple[str, ...], i: int) -> tuple[float, float]:
-        """(share of the question's word weight (IDF) the entry holds, that weight itself)."""
+    def coverage(self, tokens: tuple[str, ...], i: int, context: tuple[str, ...] = (),
+                 context_weight: float = 0.0) -> tuple[float, float]:
+        """(share of the question's word weight (IDF) the entry holds, that weight itself).
+
+        Words of the context around the asking part count ``context_weight`` as much.
+        """
         if not tokens:
             return 0.0, 0.0
-        total = sum(self.weight(t) for t in tokens)
-        hit = sum(self.weight(t) for t in set(tokens) if t in self.vocab[i])
+        vocab = self.vocab[i]
+        asked = set(tokens)
+        around = set(context) - asked
+        total = (sum(self.weight(t) for t in tokens)
+                 + context_weight * sum(self.weight(t) for t in context if t not in asked))
+        hit = (sum(self.weight(t) for t in asked if t in vocab)
+               + context_weight * sum(self.weight(t) for t in around if t in vocab))
         return min(hit / total, 1.0), hit
 
     def fuzzy(self, text: str, i: int) -> float:
@@ -137,7 +153,8 @@ class _ReadingIndex:
         for i in (int(i) for i in np.argsort(-raw)[:PREFILTER] if raw[i] > 0):
             entry, bag = self.entries[i], self.bags[i]
             coverage = sum(self.idf[g] for g in grams if g in bag) / total
-            results.append(Scored(entry.id, entry.kind, coverage, coverage, coverage * total, 0.0, 0.0))
+            results.append(Scored(entry_id=entry.id, kind=entry.kind, score=coverage, coverage=coverage,
+                                  evidence=coverage * total, lexical=0.0, fuzzy=0.0))
         results.sort(key=lambda s: s.score, reverse=True)
         return results
 
@@ -145,14 +162,16 @@ class _ReadingIndex:
 class Matcher:
     """Scores a question against every active entry, in the question's language."""
 
-    def __init__(self, entries: list[Entry], normalizer: Normalizer, weights: ScoreWeights):
+    def __init__(self, entries: list[Entry], normalizer: Normalizer, weights: ScoreWeights,
+                 context_weight: float = 0.0):
         self.normalizer = normalizer
         self.weights = weights
+        self.context_weight = context_weight
         self.entries = [e for e in entries if not e.retired]
         japanese = [[normalizer.analyze(p, "ja") for p in e.all_phrasings()] for e in self.entries]
         self._reading = _ReadingIndex(self.entries, [[a.reading for a in group] for group in japanese])
         self._index: dict[Language, _LanguageIndex] = {
-            "ja": _LanguageIndex(self.entries, japanese),
+            "ja": _LanguageIndex(self.entries, japanese, normalizer),
             "en": _LanguageIndex(
                 self.entries,
                 [[normalizer.analyze(p, "en") for p in e.all_phrasings_en()] for e in self.entries],
@@ -169,7 +188,8 @@ class Matcher:
         corrected = index.correct(analysis.tokens)
         if corrected != analysis.tokens:
             analysis = replace(analysis, tokens=corrected)
-        terms = index_terms(analysis)
+        context = index.correct(analysis.context)
+        terms = index_terms(analysis) + [f"w:{t}" for t in context]
         if not terms or not self.entries:
             return []
         raw = index.bm25.get_scores(terms)
@@ -181,11 +201,13 @@ class Matcher:
         results: list[Scored] = []
         for i in order:
             lexical = float(raw[i]) / top
-            coverage, evidence = index.coverage(analysis.tokens, i)
+            coverage, evidence = index.coverage(analysis.tokens, i, context, self.context_weight)
             fuzzy = index.fuzzy(analysis.compact, i)
             w = self.weights
             score = w.coverage * coverage + w.lexical * lexical + w.fuzzy * fuzzy
             entry = self.entries[i]
-            results.append(Scored(entry.id, entry.kind, score, coverage, evidence, lexical, fuzzy))
+            words = sum(1 for t in set(analysis.tokens) if t in index.vocab[i])
+            results.append(Scored(entry_id=entry.id, kind=entry.kind, score=score, coverage=coverage,
+                                  evidence=evidence, lexical=lexical, fuzzy=fuzzy, words=words))
         results.sort(key=lambda s: s.score, reverse=True)
         return results

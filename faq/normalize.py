@@ -11,7 +11,7 @@ import html
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Literal
 
 import jaconv
@@ -40,6 +40,11 @@ _EN_STOPWORDS = {
 
 Language = Literal["ja", "en"]
 
+# Readings this short name too many different words to correct an IME slip by sound.
+HOMOPHONE_MIN_READING = 3
+# Readings of user words are cached; the cache is cleared when it reaches this size.
+READING_CACHE_SIZE = 4096
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -51,6 +56,16 @@ class Analysis:
     language: Language
     # How the text sounds, in hiragana (Japanese only): 原因 and げんいん read the same.
     reading: str = ""
+    # Words of the message around the asking part (faq.focus): they count, but less.
+    context: tuple[str, ...] = ()
+
+    def with_context(self, whole: "Analysis") -> "Analysis":
+        """This asking part, with the words only the whole message has as context."""
+        rest = list(whole.tokens)
+        for token in self.tokens:
+            if token in rest:
+                rest.remove(token)
+        return replace(self, context=tuple(rest))
 
 
 def strip_slack_markup(text: str) -> str:
@@ -158,10 +173,29 @@ class Normalizer:
                 tokens.append(form)
         return tokens
 
+    def word_reading(self, word: str) -> str:
+        """How one word sounds, in hiragana (再会 and 再開 both read さいかい)."""
+        return fold_kana(self._term_reading(word)) if word else ""
+
+    def homophones(self, known: Iterable[str]) -> dict[str, str]:
+        """Reading → word, for the ``known`` words and the synonym table's variants, wherever one
+        reading names one word only: an IME slip (再会 for 再開) then finds the word meant."""
+        words: dict[str, set[str]] = {}
+        pairs = [(w, w) for w in known] + list(self._token_synonyms.items())
+        for written, meant in pairs:
+            if len(written) < 2 or not any("\u3400" <= ch <= "\u9fff" for ch in written):
+                continue
+            reading = self.word_reading(written)
+            if len(reading) >= HOMOPHONE_MIN_READING:
+                words.setdefault(reading, set()).add(meant)
+        return {r: next(iter(ws)) for r, ws in words.items() if len(ws) == 1}
+
     def _term_reading(self, term: str) -> str:
         reading = self._term_readings.get(term)
         if reading is None:
             reading = "".join(m.reading_form() for m in self._tokenizer().tokenize(term))
+            if len(self._term_readings) >= READING_CACHE_SIZE:
+                self._term_readings.clear()
             self._term_readings[term] = reading
         return reading
 

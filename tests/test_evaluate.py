@@ -43,3 +43,29 @@ def test_unanswerable_questions_count_answers_and_clarifies_separately():
     assert m["false_answer"] == 0.25
     assert m["false_clarify"] == 0.25
     assert m["overall"] == 0.5
+
+
+def test_each_phrasing_is_held_out_exactly_once(content):
+    from faq.holdout import _drop_fold
+
+    entry = content.entry("leak")
+    asked: list[str] = []
+    for fold in range(5):
+        kept, questions = _drop_fold(entry, fold, 5)
+        held = [q.q for q in questions]
+        assert not set(held) & set(kept.phrasings) | set(held) & set(kept.phrasings_en)
+        asked += held
+    assert sorted(asked) == sorted(entry.phrasings + entry.phrasings_en)
+
+
+def test_holdout_asks_every_answer_phrasing_in_both_experiments(content):
+    from faq.holdout import holdout
+    from faq.models import EntryKind
+
+    phrasings = sum(len(e.phrasings) + len(e.phrasings_en) for e in content.active_entries()
+                    if e.kind is EntryKind.ANSWER)
+    data = holdout(content, folds=3).as_dict()
+    assert data["held_out"]["counts"]["in_scope"] == phrasings
+    removed = data["removed_entry"]
+    assert removed["questions"] == phrasings
+    assert abs(removed["answered"] + removed["clarified"] + removed["escalated"] - 1) < 0.01

@@ -1,0 +1,80 @@
+"""Find the part of a message that asks.
+
+Staff wrap a question in business formulas (お世話になっております。…よろしくお願いいたします),
+a self-introduction, personal context, and contrasts (「原因はもう知ってます。いつ分かったの？」,
+「復旧した日じゃなくて、最初に…」). Matching every word of that dilutes the words that say what
+is asked, so the matcher reads the asking part; the phrases come from ``matching.yaml``.
+Every pattern here is a plain alternation of literal phrases or a bounded character class, so the
+work is linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Sentences end at Japanese or Western end punctuation or a line break.
+_SENTENCE = re.compile(r"[^。．！？!?\n]+[。．！？!?\n]*")
+# A sentence that asks or requests: a question mark, or a typical question/request ending.
+_ASKING = re.compile(
+    r"(?:[?？]|か[。．\s]*$|かね[。．\s]*$|の[。．\s]*$|ください[。．\s]*$|下さい[。．\s]*$|"
+    r"たい(?:です|のですが|んですが|んだけど)?[。．\s]*$|教えて|知りたい|いただけ|頂け|願い(?:ます|いたします)|"
+    r"\b(?:what|when|where|who|why|how|which|is|are|was|were|do|does|did|can|could|should|will)\b)",
+    re.IGNORECASE,
+)
+# An asking sentence this short (「それはいつですか？」) needs the sentence before it.
+SHORT_QUESTION_CHARS = 10
+
+
+@dataclass(frozen=True)
+class Focus:
+    """Literal phrases that frame a question without being part of it."""
+
+    formulas: tuple[str, ...] = ()
+    set_aside: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_formulas", _alternation(self.formulas))
+        object.__setattr__(self, "_set_aside", _alternation(self.set_aside))
+
+    def asking_part(self, text: str) -> str:
+        """The sentences that ask, without formulas, and what follows a contrast.
+
+        Falls back to the whole text whenever a step would leave nothing to match, so a message
+        that is only a formula (「よろしくお願いします」) stays what it is.
+        """
+        stripped = self._formulas.sub("、", text) if self._formulas else text
+        sentences = [s.strip() for s in _SENTENCE.findall(stripped) if _has_letters(s)]
+        if not sentences:
+            return text
+        asking = [i for i, s in enumerate(sentences) if _ASKING.search(s)]
+        if asking and len(sentences) > 1:
+            keep: set[int] = set()
+            for i in asking:
+                keep.add(i)
+                if i > 0 and len(_letters(sentences[i])) < SHORT_QUESTION_CHARS:
+                    keep.add(i - 1)
+            sentences = [s for i, s in enumerate(sentences) if i in keep]
+        focused = " ".join(sentences)
+        return self._after_contrast(focused)
+
+    def _after_contrast(self, text: str) -> str:
+        """「人事課ではなく、エムケイシステムに聞きたい」 asks about what follows the contrast."""
+        if self._set_aside is None:
+            return text
+        parts = self._set_aside.split(text)
+        rest = parts[-1]
+        return rest if len(parts) > 1 and len(_letters(rest)) >= 4 else text
+
+
+def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    ordered = sorted({p for p in phrases if p}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(p) for p in ordered), re.IGNORECASE) if ordered else None
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)

@@ -91,7 +91,7 @@ class Answerer:
 
     def _analyze(self, text: str) -> Analysis:
         """The asking part of the message, with the rest of it as weaker context."""
-        whole = self._without_greeting(text)
+        whole = self._focus.without_formulas(self._without_greeting(text))
         asking = self._focus.asking_part(whole)
         analysis = self.normalizer.analyze(asking)
         if asking == whole:

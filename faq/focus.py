@@ -22,8 +22,11 @@ _ASKING = re.compile(
     r"\b(?:what|when|where|who|why|how|which|is|are|was|were|do|does|did|can|could|should|will)\b)",
     re.IGNORECASE,
 )
-# An asking sentence this short (「それはいつですか？」) needs the sentence before it.
-SHORT_QUESTION_CHARS = 10
+# An asking sentence this short, or one that points back (「それはいつですか？」), needs the
+# sentence before it.
+SHORT_QUESTION_CHARS = 6
+_POINTS_BACK = re.compile(r"^(?:それ|その|そう|そちら|そこ|これ|この|こちら|あれ|(?:and |but )?(?:it|that|this)\b)",
+                          re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -37,14 +40,17 @@ class Focus:
         object.__setattr__(self, "_formulas", _alternation(self.formulas))
         object.__setattr__(self, "_set_aside", _alternation(self.set_aside))
 
-    def asking_part(self, text: str) -> str:
-        """The sentences that ask, without formulas, and what follows a contrast.
-
-        Falls back to the whole text whenever a step would leave nothing to match, so a message
-        that is only a formula (「よろしくお願いします」) stays what it is.
-        """
+    def without_formulas(self, text: str) -> str:
+        """``text`` without business formulas, unless nothing else is left (「よろしくお願いします」)."""
         stripped = self._formulas.sub("、", text) if self._formulas else text
-        sentences = [s.strip() for s in _SENTENCE.findall(stripped) if _has_letters(s)]
+        return stripped if _has_letters(stripped) else text
+
+    def asking_part(self, text: str) -> str:
+        """The sentences that ask, and what follows a contrast; ``text`` has no formulas.
+
+        Falls back to the whole text whenever a step would leave nothing to match.
+        """
+        sentences = [s.strip() for s in _SENTENCE.findall(text) if _has_letters(s)]
         if not sentences:
             return text
         asking = [i for i, s in enumerate(sentences) if _ASKING.search(s)]
@@ -52,7 +58,8 @@ class Focus:
             keep: set[int] = set()
             for i in asking:
                 keep.add(i)
-                if i > 0 and len(_letters(sentences[i])) < SHORT_QUESTION_CHARS:
+                if i > 0 and (len(_letters(sentences[i])) < SHORT_QUESTION_CHARS
+                              or _POINTS_BACK.match(sentences[i])):
                     keep.add(i - 1)
             sentences = [s for i, s in enumerate(sentences) if i in keep]
         focused = " ".join(sentences)
@@ -63,7 +70,7 @@ class Focus:
         if self._set_aside is None:
             return text
         parts = self._set_aside.split(text)
-        rest = parts[-1]
+        rest = parts[-1].strip("、,， ")
         return rest if len(parts) > 1 and len(_letters(rest)) >= 4 else text
 
 

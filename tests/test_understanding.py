@@ -1,0 +1,100 @@
+"""What staff really type (issue: unseen wording): each form below is understood."""
+
+from __future__ import annotations
+
+import pytest
+
+from faq.asks import compile_asks, unmet
+from faq.focus import Focus
+from faq.models import Outcome
+
+
+def _answers(answerer, text: str, entry_id: str) -> None:
+    decision = answerer.decide(text)
+    assert (decision.outcome, decision.entry_id) == (Outcome.ANSWER, entry_id), decision
+
+
+@pytest.mark.parametrize(("text", "entry_id"), [
+    ("お世話になっております。経済学部の田中です。マイナンバーは漏れていないのでしょうか。"
+     "お忙しいところ恐れ入りますが、よろしくお願いいたします。", "my-number"),
+    ("夜分に失礼します。人事課の電話番号をご教示ください。", "contact-hr"),
+    ("お疲れ様です。今回の件の原因についてお聞きしてもよろしいでしょうか。", "cause"),
+])
+def test_business_openers_and_closers(answerer, text, entry_id):
+    _answers(answerer, text, entry_id)
+
+
+@pytest.mark.parametrize(("text", "entry_id"), [
+    ("今年の3月で退職した元同僚から、自分のところには通知が来ていないが大丈夫か、と連絡がありました。"
+     "退職者の扱いはどうなっているのでしょうか。", "former-staff"),
+    ("高齢の母と同居していて、家の電話にはたいてい母が出ます。今回の件で情報が悪用されるとしたら、"
+     "どんな手口の連絡に注意しておけばよいのでしょうか。", "precautions"),
+])
+def test_long_messages_with_personal_context(answerer, text, entry_id):
+    _answers(answerer, text, entry_id)
+
+
+@pytest.mark.parametrize(("text", "entry_id"), [
+    ("復旧した日じゃなくて、最初にシステムの異常がわかった日を知りたいです", "when"),
+    ("原因はもう知ってます。いつ起きたんですか？", "when"),
+    ("再発防止は置いといて、そもそも原因は何だったんですか", "cause"),
+    ("人事課じゃなくて、労務事務所の担当者の電話番号を教えて", "contact-roumu"),
+])
+def test_contrast_and_negation(answerer, text, entry_id):
+    _answers(answerer, text, entry_id)
+
+
+@pytest.mark.parametrize(("text", "entry_id"), [
+    ("サービスはもう再会したんですか？", "service-restored"),
+    ("下関労務監理事務所ってどんなところ？", "about-roumu"),
+    ("しゃろーむってなんですか", "about-mks"),
+    ("フォレンジク調査って何？", "forensic"),
+])
+def test_ime_slips_and_misspelt_names(answerer, text, entry_id):
+    _answers(answerer, text, entry_id)
+
+
+@pytest.mark.parametrize(("text", "entry_id"), [
+    ("MKSの件、my numberはsafeなんですか？", "my-number"),
+    ("What actually happened to the payroll system?", "what-happened"),
+    ("Is the MKS hotline still open?", "contact-mks"),
+])
+def test_english_and_mixed_questions(answerer, text, entry_id):
+    _answers(answerer, text, entry_id)
+
+
+@pytest.mark.parametrize("text", [
+    "あざす！", "ｱﾘｶﾞﾄｳｺﾞｻﾞｲﾏｽ", "thx :pray:", "<@U04ABCDEF> こんにちは :wave:", "初めて使います、よろしく",
+    "使い方を教えて", "Who are you?", "how do I use you", "例を見せて", "よく分かりました、ありがとうございます",
+])
+def test_smalltalk_in_every_form(answerer, text):
+    assert answerer.decide(text).outcome is Outcome.SMALLTALK
+
+
+@pytest.mark.parametrize("text", [
+    "二次被害が出たら、その費用は誰が負担するんですか？",     # money
+    "不正アクセスは何時ごろに始まったんですか？",             # time of day
+    "調査した会社の社名を教えてください",                     # a name
+    "今回の件で影響を受けたのは何人ですか？",                 # a count
+    "攻撃者はどこから侵入したんですか？VPNですか？",          # a method
+    "委託先のシステムには私の情報はいつまで保管されるんですか？",  # future date / retention
+])
+def test_near_misses_ask_for_what_the_answer_lacks(answerer, text):
+    assert answerer.decide(text).outcome is Outcome.ESCALATE
+
+
+def test_asking_part_keeps_the_question_and_falls_back_to_the_whole():
+    focus = Focus(formulas=("よろしくお願いします",), set_aside=("じゃなくて",))
+    assert focus.without_formulas("よろしくお願いします") == "よろしくお願いします"
+    assert "よろしく" not in focus.without_formulas("原因は？よろしくお願いします")
+    assert focus.asking_part("経済学部の田中です。原因は何ですか？") == "原因は何ですか？"
+    assert focus.asking_part("原因じゃなくて、時期を教えてください") == "時期を教えてください"
+    # a short question keeps the sentence before it: 「それはいつ？」 alone says nothing
+    assert "委員会" in focus.asking_part("委員会への報告の件です。それはいつ？")
+
+
+def test_a_kind_of_information_counts_only_when_asked_and_missing():
+    asks = compile_asks({"amount": (["いくら"], ["円"])})
+    assert unmet(asks, "費用はいくら？", "通知に記載がありません") == "amount"
+    assert unmet(asks, "費用はいくら？", "1,000円です") is None
+    assert unmet(asks, "原因は？", "通知に記載がありません") is None

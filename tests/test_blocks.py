@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.blocks import escape, fit, hr_post_blocks, home_view, reply_blocks
-from faq.models import Decision, Outcome
+from faq.models import Candidate, Decision, Outcome
 from faq.replies import compose
 
 
@@ -31,8 +31,9 @@ def test_answer_blocks_cite_the_notice_and_offer_feedback(content):
     assert [a["action_id"] for a in actions] == ["feedback_up", "feedback_down"] and actions[0]["value"] == "7"
 
 
-def test_clarify_blocks_are_buttons_with_question_and_entry(content, answerer):
-    decision = answerer.decide("調査結果")
+def test_clarify_blocks_are_buttons_with_question_and_entry(content):
+    decision = Decision(question="q", language="ja", outcome=Outcome.CLARIFY,
+                        candidates=[Candidate(entry_id=e, score=0.5) for e in ("investigation", "forensic")])
     reply = compose(decision, content)
     blocks = reply_blocks(reply, content.messages.ja, 9)
     buttons = next(b for b in blocks if b["type"] == "actions")["elements"]

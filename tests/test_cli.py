@@ -91,11 +91,11 @@ def test_chat_answers_like_the_bot_and_logs_masked(tmp_path):
 def test_chat_picks_a_clarify_choice_by_number_and_records_it(tmp_path):
     import sqlite3
 
-    result = run(["chat"], tmp_path, "調査結果\n3\nexit\n")
+    result = run(["chat"], tmp_path, "連絡先\n3\nexit\n")
     assert result.returncode == 0, result.stderr
-    assert "1. " in result.stdout and "番号を入力すると" in result.stdout and "セキュリティ専門会社" in result.stdout
+    assert "1. " in result.stdout and "番号を入力すると" in result.stdout and "0120-351-733" in result.stdout
     db = sqlite3.connect(tmp_path / "cli.db")
-    assert db.execute("select entry_id from choices").fetchall() == [("investigation",)]
+    assert db.execute("select entry_id from choices").fetchall() == [("contact-mks",)]
 
 
 def test_english_sources_are_punctuated_in_english(tmp_path):

@@ -16,6 +16,9 @@ from faq.editing import Editor
 from faq.models import Decision, Outcome
 from faq.service import FaqService
 from faq.store import Store, VersionConflict
+from faq.content import load_content
+
+SHIPPED = len(load_content().entries)  # entries in the shipped FAQ
 
 
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -28,7 +31,7 @@ def test_export_import_round_trips_without_loss(tmp_path):
     out = tmp_path / "faq.yaml"
     assert run(tmp_path, "faq", "export", "--out", str(out)).returncode == 0
     result = run(tmp_path, "faq", "import", str(out))
-    assert result.returncode == 0 and "added 0, updated 0, unchanged 37" in result.stdout
+    assert result.returncode == 0 and f"added 0, updated 0, unchanged {SHIPPED}" in result.stdout
     again = tmp_path / "again.yaml"
     run(tmp_path, "faq", "export", "--out", str(again))
     assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
@@ -107,9 +110,9 @@ def test_backup_is_a_consistent_copy_and_purge_keeps_entries(tmp_path):
     store.db.execute("update questions set asked_at = '2020-01-01T00:00:00+00:00'")
     copy = tmp_path / "backup.db"
     assert run(tmp_path, "backup", str(copy)).returncode == 0
-    assert sqlite3.connect(copy).execute("select count(*) from entries").fetchone()[0] == 37
+    assert sqlite3.connect(copy).execute("select count(*) from entries").fetchone()[0] == SHIPPED
     assert "removed 1" in run(tmp_path, "purge", "--older-than", "30").stdout
-    assert store.db["questions"].count == 0 and store.db["entries"].count == 37
+    assert store.db["questions"].count == 0 and store.db["entries"].count == SHIPPED
 
 
 def _edit_many(path: str, entry_id: str, count: int) -> None:

@@ -118,17 +118,17 @@ def test_feedback_up_and_down_then_ask_hr_once(slack_app, stub):
 
 
 def test_clarify_offers_choices_and_a_click_answers_in_the_thread(slack_app, stub):
-    slack_app.event(mention("調査結果", ts="1700000500.000100"), "EvClarify")
+    slack_app.event(mention("連絡先", ts="1700000500.000100"), "EvClarify")
     [reply] = _replies(slack_app)
     buttons = [e for b in reply.params["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert 2 <= len(buttons) <= 3 and all(b["action_id"].startswith("clarify_pick_") for b in buttons)
-    chosen = next(b for b in buttons if json.loads(b["value"])["e"] == "investigation")
+    chosen = next(b for b in buttons if json.loads(b["value"])["e"] == "contact-mks")
     slack_app.form(block_action(chosen["action_id"], chosen["value"], stub.response_url(), channel="C0GENERAL",
                                 message_ts="1700000500.000200", thread_ts="1700000500.000100"))
     answer = _replies(slack_app)[-1]
-    assert answer.params["thread_ts"] == "1700000500.000100" and "セキュリティ専門会社" in _texts(answer.params["blocks"])
+    assert answer.params["thread_ts"] == "1700000500.000100" and "0120-351-733" in _texts(answer.params["blocks"])
     [choice] = slack_app.rows("choices")
-    assert choice["entry_id"] == "investigation"
+    assert choice["entry_id"] == "contact-mks"
 
 
 def test_app_home_shows_usage_examples_and_privacy(slack_app, stub):

@@ -159,19 +159,14 @@ class Normalizer:
             return text
         return self._pattern.sub(lambda m: self._replacements[m.group(0)], text)
 
-    def _sudachi_tokens(self, text: str, sounds: list[str]) -> list[str]:
-        """Content words of ``text``; every morpheme's reading is appended to ``sounds``."""
-        tokens: list[str] = []
-        for morpheme in self._tokenizer().tokenize(text):
-            sounds.append(morpheme.reading_form())
-            pos = morpheme.part_of_speech()
-            if pos[0] not in _CONTENT_POS or pos[1] == "数詞":
-                continue
-            form = fold_kana(morpheme.normalized_form().lower())
-            form = self._token_synonyms.get(form, form)
-            if form not in self._light_words:
-                tokens.append(form)
-        return tokens
+    def _content_word(self, morpheme) -> str | None:
+        """The morpheme's normalised, folded dictionary form, if it is a content word."""
+        pos = morpheme.part_of_speech()
+        if pos[0] not in _CONTENT_POS or pos[1] == "数詞":
+            return None
+        form = fold_kana(morpheme.normalized_form().lower())
+        form = self._token_synonyms.get(form, form)
+        return None if form in self._light_words else form
 
     def word_reading(self, word: str) -> str:
         """How one word sounds, in hiragana (再会 and 再開 both read さいかい)."""
@@ -200,16 +195,29 @@ class Normalizer:
         return reading
 
     def _japanese_tokens(self, text: str) -> tuple[list[str], str]:
-        """Content words (terms of the synonym table stay whole) and the text's reading."""
+        """Content words (terms of the synonym table stay whole) and the text's reading.
+
+        SudachiPy reads the whole text in one pass, so a particle after a term is still read as
+        a particle (「マイナンバーは？」 has no word は); the morphemes a term covers give way to it.
+        """
+        spans = [m.span() for m in self._terms.finditer(text)] if self._terms is not None else []
         tokens: list[str] = []
         sounds: list[str] = []
-        start = 0
-        for match in self._terms.finditer(text) if self._terms is not None else ():
-            tokens += self._sudachi_tokens(text[start : match.start()], sounds)
-            tokens.append(fold_kana(match.group(0)))
-            sounds.append(self._term_reading(match.group(0)))
-            start = match.end()
-        tokens += self._sudachi_tokens(text[start:], sounds)
+        term, emitted = 0, -1
+        for morpheme in self._tokenizer().tokenize(text):
+            begin, end = morpheme.begin(), morpheme.end()
+            while term < len(spans) and spans[term][1] <= begin:
+                term += 1
+            if term < len(spans) and begin < spans[term][1] and end > spans[term][0]:
+                if emitted != term:
+                    word = text[slice(*spans[term])]
+                    tokens.append(fold_kana(word))
+                    sounds.append(self._term_reading(word))
+                    emitted = term
+                continue
+            sounds.append(morpheme.reading_form())
+            if (form := self._content_word(morpheme)) is not None:
+                tokens.append(form)
         return tokens, compact("".join(sounds))
 
     def analyze(self, text: str, language: Language | None = None) -> Analysis:

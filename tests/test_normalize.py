@@ -47,3 +47,9 @@ def test_table_verbs_match_every_conjugation(content):
 def test_english_is_stemmed(content):
     n = Normalizer(content.synonyms, content.matching.light_words)
     assert n.analyze("Was my data leaked?").tokens == n.analyze("data leak").tokens
+
+
+def test_a_particle_after_a_table_term_is_still_a_particle(answerer):
+    """Sudachi reads the whole text: 「マイナンバーは？」 has no word は (once read as はあ)."""
+    assert answerer.normalizer.analyze("マイナンバーは？").tokens == ("まいなんばー",)
+    assert answerer.normalizer.analyze("MKSのマイナンバーは大丈夫").tokens == ("えむけいしすてむ", "まいなんばー", "大丈夫")

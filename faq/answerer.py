@@ -58,8 +58,14 @@ class Answerer:
         if top is None:
             return Decision(outcome=Outcome.ESCALATE, **base)
         score = round(top.score, 4)
-        if top.kind is EntryKind.SMALLTALK and self._is_smalltalk(top):
-            return Decision(outcome=Outcome.SMALLTALK, entry_id=top.entry_id, score=score, **base)
+        if top.kind is EntryKind.SMALLTALK:
+            if self._is_smalltalk(top) or self._on_topic(top) or self._only_smalltalk(top, ranked):
+                return Decision(outcome=Outcome.SMALLTALK, entry_id=top.entry_id, score=score, **base)
+            # Not a greeting after all: decide among the other entries.
+            ranked = [s for s in ranked if s.kind is not EntryKind.SMALLTALK]
+            if not ranked:
+                return Decision(outcome=Outcome.ESCALATE, **base)
+            top, score = ranked[0], round(ranked[0].score, 4)
         if top.kind is not EntryKind.ESCALATE and not self._on_topic(top):
             by_sound = (self._by_reading(analysis) if analysis.language == "ja"
                         and kanji_share(masked) <= self.config.kana_max_kanji_share else None)
@@ -147,6 +153,13 @@ class Answerer:
         """Real evidence for an answer entry, too little to answer: offer the candidates."""
         band = self.config.clarify_band
         return top.coverage >= band.coverage and top.evidence >= band.evidence
+
+    def _only_smalltalk(self, top: Scored, ranked: list[Scored]) -> bool:
+        """A long thank-you (「ご丁寧にご回答いただき、誠にありがとうございました」): some of it is
+        smalltalk, and nothing in it is evidence for any other entry."""
+        if top.coverage < self.config.smalltalk_min_coverage:
+            return False
+        return not any(self._in_band(s) or self._on_topic(s) for s in ranked if s.kind is not EntryKind.SMALLTALK)
 
     def _is_smalltalk(self, top: Scored) -> bool:
         """A greeting or thanks, not a question that merely starts with one."""

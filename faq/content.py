@@ -71,6 +71,7 @@ class MatchingConfig(BaseModel):
     accept: list[AcceptRule]
     smalltalk_min_score: float
     smalltalk_min_fuzzy: float
+    smalltalk_min_coverage: float = 1.0
     kana_max_kanji_share: float
     reading_min_coverage: float
     reading_min_lead: float

@@ -91,6 +91,7 @@ class _LanguageIndex:
         """Unknown words that sound like a word of the FAQ become that word (IME slips:
         再会 → 再開, 監理 → 管理); unknown long words spelled close to one, too
         (フォレンジク → フォレンジック); short words are left alone, too many are a letter apart."""
+        tokens = self._join_homophones(tokens)
         fixed = []
         for token in tokens:
             if token not in self.idf and self._homophones and self._normalizer is not None:
@@ -101,6 +102,24 @@ class _LanguageIndex:
                 token = match[0] if match else token
             fixed.append(token)
         return tuple(fixed)
+
+    def _join_homophones(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
+        """Two neighbours, one of them unknown, that together sound like a word of the FAQ
+        become that word: an IME slip often splits in two (対職 → 対 + 職 → 退職)."""
+        if not self._homophones or self._normalizer is None:
+            return tokens
+        joined: list[str] = []
+        i = 0
+        while i < len(tokens):
+            if i + 1 < len(tokens) and (tokens[i] not in self.idf or tokens[i + 1] not in self.idf):
+                word = self._homophones.get(self._normalizer.word_reading(tokens[i] + tokens[i + 1]))
+                if word is not None:
+                    joined.append(word)
+                    i += 2
+                    continue
+            joined.append(tokens[i])
+            i += 1
+        return tuple(joined)
 
     def weight(self, token: str) -> float:
         return self.idf.get(token, self.unknown_idf)

@@ -49,6 +49,7 @@ def test_contrast_and_negation(answerer, text, entry_id):
     ("下関労務監理事務所ってどんなところ？", "about-roumu"),
     ("しゃろーむってなんですか", "about-mks"),
     ("フォレンジク調査って何？", "forensic"),
+    ("先月対職したんですが、私にも関係ありますか？", "former-staff"),   # 対職 → 対 + 職 → 退職
 ])
 def test_ime_slips_and_misspelt_names(answerer, text, entry_id):
     _answers(answerer, text, entry_id)
@@ -66,6 +67,9 @@ def test_english_and_mixed_questions(answerer, text, entry_id):
 @pytest.mark.parametrize("text", [
     "あざす！", "ｱﾘｶﾞﾄｳｺﾞｻﾞｲﾏｽ", "thx :pray:", "<@U04ABCDEF> こんにちは :wave:", "初めて使います、よろしく",
     "使い方を教えて", "Who are you?", "how do I use you", "例を見せて", "よく分かりました、ありがとうございます",
+    "いつも大変お世話になっております。ご丁寧にご回答いただき、誠にありがとうございました。",
+    "はじめまして。事務局の者です。上司からこのボットで今回の件について質問できると聞いたのですが、"
+    "どういうふうに使えばいいのか教えてもらえますか。",
 ])
 def test_smalltalk_in_every_form(answerer, text):
     assert answerer.decide(text).outcome is Outcome.SMALLTALK
@@ -81,6 +85,14 @@ def test_smalltalk_in_every_form(answerer, text):
 ])
 def test_near_misses_ask_for_what_the_answer_lacks(answerer, text):
     assert answerer.decide(text).outcome is Outcome.ESCALATE
+
+
+def test_a_smalltalk_entry_is_never_given_as_an_answer(answerer, content):
+    smalltalk = {e.id for e in content.entries if e.kind.value == "smalltalk"}
+    for text in ["このボットの使い方と、マイナンバーが漏れたかどうか教えて", "ありがとう、ところで原因は？",
+                 "はじめまして。今回の件で質問できると聞きました。"]:
+        decision = answerer.decide(text)
+        assert not (decision.outcome is Outcome.ANSWER and decision.entry_id in smalltalk), decision
 
 
 def test_asking_part_keeps_the_question_and_falls_back_to_the_whole():

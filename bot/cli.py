@@ -12,7 +12,8 @@ import click
 from bot.admin_cli import COMMANDS as ADMIN_COMMANDS, open_service
 from bot.logs import configure_logging
 from bot.settings import ConfigError, Mode, Settings, load_settings
-from faq.evaluate import evaluate, read_labelled
+from faq.evaluate import (Labelled, evaluate, evaluate_conversations, is_conversation_file,
+                          read_conversations)
 
 EXIT_WORDS = {"exit", "quit", "bye", "終了", "おわり"}
 
@@ -147,11 +148,15 @@ def eval_command(file: Path | None, min_accuracy: float | None, holdout: bool, f
     if file is None:
         raise click.UsageError("give a labelled JSONL file, or --holdout")
     try:
-        rows = read_labelled(file)
+        rows = read_conversations(file)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     service = open_service()
-    report = evaluate(rows, lambda q: service.ask(q, channel_kind="eval", log_question=False).decision)
+    if is_conversation_file(rows):
+        _conversation_report(service, rows, as_json)
+        return
+    report = evaluate([r for r in rows if isinstance(r, Labelled)],
+                      lambda q: service.ask(q, channel_kind="eval", log_question=False).decision)
     data = report.as_dict()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -177,6 +182,24 @@ def eval_command(file: Path | None, min_accuracy: float | None, holdout: bool, f
     if min_accuracy is not None and data["overall"] < min_accuracy:
         click.echo(f"overall accuracy {data['overall']:.1%} is below --min-accuracy {min_accuracy:.1%}", err=True)
         sys.exit(1)
+
+
+def _conversation_report(service, rows: list, as_json: bool) -> None:
+    """Threads turn by turn and several-question messages (faq.evaluate.evaluate_conversations)."""
+    answerer = service.answerer()
+    data = evaluate_conversations(rows, answerer.decide).as_dict()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    c = data["counts"]
+    click.echo(f"thread turns: {c['threads_turns']} (follow-ups {c['follow_ups']}); "
+               f"several-question messages: {c['multi']}; one-question look-alikes: {c['single']}")
+    click.echo(f"first turns right      : {data['first_turns']:.1%}")
+    click.echo(f"follow-up turns right  : {data['follow_up_turns']:.1%}")
+    click.echo(f"several questions exact: {data['multi_exact']:.1%}")
+    click.echo(f"one question kept whole: {data['one_question_kept_whole']:.1%}")
+    for miss in data["misses"]:
+        click.echo(f"MISS {json.dumps(miss, ensure_ascii=False)}")
 
 
 def _holdout_report(folds: int, as_json: bool) -> None:

@@ -10,7 +10,8 @@ import re
 
 from faq.asks import compile_asks, unmet
 from faq.content import FaqContent
-from faq.focus import Focus
+from faq.focus import Focus, asks, points_back
+from faq.parts import Splitter
 from faq.matcher import Matcher, Scored
 from faq.models import Candidate, Decision, Entry, EntryKind, Outcome
 from faq.normalize import Analysis, Normalizer, clean, kanji_share
@@ -32,16 +33,52 @@ class Answerer:
         self._asks = compile_asks({k: (r.question, r.answer) for k, r in self.config.asks_for.items()})
         self._entries = {e.id: e for e in content.entries}
         self._focus = Focus(tuple(self.config.focus.formulas), tuple(self.config.focus.set_aside))
+        self._splitter = Splitter(tuple(self.config.parts.joiners), tuple(self.config.parts.targets))
 
-    def decide(self, question: str) -> Decision:
-        """Match ``question`` and decide; a マイナンバー in it is masked before anything else."""
+    def decide(self, question: str, follows: str | None = None) -> Decision:
+        """Match ``question`` and decide; a マイナンバー in it is masked before anything else.
+
+        ``follows`` is the previous question of the same conversation (a thread, or a DM a few
+        minutes ago): a short follow-up (「それはいつ？」, "and the date?") is read with it. A
+        message asking several things gets one decision per question in ``parts``.
+        """
         masked = mask_my_numbers(question)
-        analysis = self._analyze(masked[:MAX_MATCH_CHARS])
-        base = {
-            "question": masked,
-            "language": analysis.language,
-            "contains_my_number": masked != question,
-        }
+        text = masked[:MAX_MATCH_CHARS]
+        flags = {"question": masked, "contains_my_number": masked != question}
+        pieces = self._splitter.parts(self._focus.without_formulas(self._without_greeting(text)), asks)
+        if len(pieces) > 1 and (several := self._decide_parts(pieces, flags)) is not None:
+            return several
+        analysis = self._analyze(text)
+        alone = self._decide(analysis, flags)
+        short = len(analysis.tokens) <= self.config.follow_up_max_words
+        if follows and (points_back(text) or (short and alone.outcome is not Outcome.ANSWER)):
+            previous = self._analyze(follows[:MAX_MATCH_CHARS]).tokens
+            in_context = self._decide(analysis.plus_context(previous, self.config.follow_up_context_weight), flags)
+            if in_context.outcome is Outcome.ANSWER:
+                return in_context.model_copy(update={"follow_up": True})
+        return alone
+
+    def _decide_parts(self, pieces: list[str], flags: dict) -> Decision | None:
+        """One decision per question, kept only when each part is a question of its own: answered,
+        or a precise "not in the notices" (or a whole sentence ending in ？), each about a
+        different entry. Otherwise the message is one question (「マイナンバーの暗号化について」)."""
+        parts = [self._decide(self._analyze(p), {"question": p, "contains_my_number": False}) for p in pieces]
+        for piece, part in zip(pieces, parts):
+            definite = part.outcome is Outcome.ANSWER or (
+                part.outcome is Outcome.ESCALATE and (part.entry_id is not None or piece.endswith(("?", "？"))))
+            if not definite:
+                return None
+        entries = [p.entry_id for p in parts if p.entry_id]
+        answered = [p for p in parts if p.outcome is Outcome.ANSWER]
+        if not answered or len(set(entries)) != len(entries):
+            return None
+        return Decision(outcome=Outcome.ANSWER, entry_id=answered[0].entry_id, language=parts[0].language,
+                        score=min(p.score for p in answered), parts=parts, **flags)
+
+    def _decide(self, analysis: Analysis, flags: dict) -> Decision:
+        """The decision for one analysed question (see the README, "How matching works")."""
+        masked = flags["question"]
+        base = {**flags, "language": analysis.language}
         if not analysis.compact:
             return Decision(outcome=Outcome.SMALLTALK, **base)
         ranked = self.matcher.rank(analysis)

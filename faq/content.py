@@ -60,6 +60,13 @@ class AskRule(BaseModel):
     answer: list[str] = []
 
 
+class PartsPhrases(BaseModel):
+    """Where a message may be cut into several questions (see ``faq.parts``)."""
+
+    joiners: list[str] = []
+    targets: list[str] = []
+
+
 class MatchingConfig(BaseModel):
     """Thresholds of the answer/clarify/escalate decision (see content/matching.yaml)."""
 
@@ -82,6 +89,9 @@ class MatchingConfig(BaseModel):
     asks_for: dict[str, AskRule] = {}
     clarify_band: AcceptRule
     context_weight: float = 0.0
+    parts: PartsPhrases = PartsPhrases()
+    follow_up_max_words: int = 2
+    follow_up_context_weight: float = 0.5
 
 
 class MessageSet(BaseModel):
@@ -93,6 +103,7 @@ class MessageSet(BaseModel):
     escalate_hr_notified: str
     clarify_intro: str
     clarify_none: str
+    part_heading: str
     sources_label: str
     updated_label: str
     empty_question: str
@@ -125,9 +136,12 @@ class MessageSet(BaseModel):
     saved_entry: str
     edit_conflict: str
 
-    def text(self, name: str) -> str:
-        """A message with {hr} filled in, so the HR line is written only once."""
-        return getattr(self, name).replace("{hr}", self.hr_contact)
+    def text(self, name: str, **values: str) -> str:
+        """A message with {hr} (and any ``values``) filled in, so the HR line is written once."""
+        text = getattr(self, name).replace("{hr}", self.hr_contact)
+        for key, value in values.items():
+            text = text.replace("{" + key + "}", value)
+        return text
 
 
 class Messages(BaseModel):

@@ -128,3 +128,119 @@ def evaluate(rows: Iterable[Labelled], decide: Callable[[str], Decision]) -> Rep
                                   "entry_id": decision.entry_id,
                                   "candidates": [c.entry_id for c in decision.candidates]})
     return report
+
+
+@dataclass(frozen=True)
+class Thread:
+    """Turns of one conversation, each labelled in the context of the turns before it."""
+
+    turns: list[Labelled]
+    style: str = "thread"
+
+
+@dataclass(frozen=True)
+class Multi:
+    """One message and the entries of its questions in order (one element: it is one question)."""
+
+    q: str
+    expects: list[str]
+    style: str = "multi"
+
+
+@dataclass
+class ConversationReport:
+    """Follow-up turns, first turns, and several-questions messages, counted apart."""
+
+    first_turns: int = 0
+    first_ok: int = 0
+    follow_ups: int = 0
+    follow_ups_ok: int = 0
+    multi: int = 0
+    multi_ok: int = 0
+    single: int = 0
+    single_ok: int = 0
+    misses: list[dict[str, object]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        ratio = Report._ratio
+        return {
+            "first_turns": ratio(self.first_ok, self.first_turns),
+            "follow_up_turns": ratio(self.follow_ups_ok, self.follow_ups),
+            "multi_exact": ratio(self.multi_ok, self.multi),
+            "one_question_kept_whole": ratio(self.single_ok, self.single),
+            "counts": {"threads_turns": self.first_turns + self.follow_ups, "follow_ups": self.follow_ups,
+                       "multi": self.multi, "single": self.single},
+            "misses": self.misses,
+        }
+
+
+def read_conversations(path: Path) -> list[Thread | Multi | Labelled]:
+    """JSON lines of threads (``turns``), several-question messages (``expect`` a list) or plain rows."""
+    rows: list[Thread | Multi | Labelled] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            style = str(raw.get("style", ""))
+            if "turns" in raw:
+                rows.append(Thread([Labelled(str(t["q"]), str(t["expect"])) for t in raw["turns"]], style))
+            elif isinstance(raw["expect"], list):
+                rows.append(Multi(str(raw["q"]), [str(e) for e in raw["expect"]], style))
+            else:
+                rows.append(Labelled(str(raw["q"]), str(raw["expect"]), style))
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"{path}:{number}: expected 'turns', or 'q' with 'expect' ({exc})") from exc
+    return rows
+
+
+def conversation_context(turns: list[Labelled]) -> str:
+    """What a follow-up is read with: the last two questions of the conversation."""
+    return " ".join(t.q for t in turns[-2:])
+
+
+def is_conversation_file(rows: list[Thread | Multi | Labelled]) -> bool:
+    return any(isinstance(r, (Thread, Multi)) for r in rows)
+
+
+def _part_label(decision: Decision) -> str:
+    if decision.outcome is Outcome.ANSWER and decision.entry_id:
+        return decision.entry_id
+    return decision.outcome.value
+
+
+def evaluate_conversations(rows: Iterable[Thread | Multi | Labelled],
+                           decide: Callable[[str, str | None], Decision]) -> ConversationReport:
+    """Threads turn by turn (each turn decided with the previous question as ``follows``) and
+    several-question messages by exact match of their parts, in order."""
+    report = ConversationReport()
+    for row in rows:
+        if isinstance(row, Thread):
+            previous: str | None = None
+            for i, turn in enumerate(row.turns):
+                decision = decide(turn.q, previous)
+                follows = previous
+                ok = is_correct(turn.expect, decision)
+                if i == 0:
+                    report.first_turns += 1
+                    report.first_ok += ok
+                else:
+                    report.follow_ups += 1
+                    report.follow_ups_ok += ok
+                if not ok:
+                    report.misses.append({"q": turn.q, "turn": i + 1, "follows": follows, "expect": turn.expect,
+                                          "got": _part_label(decision)})
+                previous = conversation_context(row.turns[max(0, i - 1): i + 1])
+        elif isinstance(row, Multi):
+            decision = decide(row.q, None)
+            got = [_part_label(p) for p in decision.parts] or [_part_label(decision)]
+            ok = got == row.expects
+            if len(row.expects) > 1:
+                report.multi += 1
+                report.multi_ok += ok
+            else:
+                report.single += 1
+                report.single_ok += ok
+            if not ok:
+                report.misses.append({"q": row.q, "expect": row.expects, "got": got})
+    return report

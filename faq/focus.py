@@ -25,8 +25,8 @@ _ASKING = re.compile(
 # An asking sentence this short, or one that points back (「それはいつですか？」), needs the
 # sentence before it.
 SHORT_QUESTION_CHARS = 6
-_POINTS_BACK = re.compile(r"^(?:それ|その|そう|そちら|そこ|これ|この|こちら|あれ|(?:and |but )?(?:it|that|this)\b)",
-                          re.IGNORECASE)
+_POINTS_BACK = re.compile(r"^(?:それ|その|そう|そちら|そこ|これ|この|こちら|あれ|あと|じゃあ|では|で、|なら|"
+                          r"and\b|but\b|what about\b|how about\b|it\b|that\b|this\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Focus:
             for i in asking:
                 keep.add(i)
                 if i > 0 and (len(_letters(sentences[i])) < SHORT_QUESTION_CHARS
-                              or _POINTS_BACK.match(sentences[i])):
+                              or points_back(sentences[i])):
                     keep.add(i - 1)
             sentences = [s for i, s in enumerate(sentences) if i in keep]
         focused = " ".join(sentences)
@@ -72,6 +72,16 @@ class Focus:
         parts = self._set_aside.split(text)
         rest = parts[-1].strip("、,， ")
         return rest if len(parts) > 1 and len(_letters(rest)) >= 4 else text
+
+
+def asks(sentence: str) -> bool:
+    """The sentence asks or requests something (a question mark, or a question/request ending)."""
+    return _ASKING.search(sentence.strip()) is not None
+
+
+def points_back(text: str) -> bool:
+    """「それはいつ？」, "and the date?": the sentence refers to something said before it."""
+    return _POINTS_BACK.match(text.strip()) is not None
 
 
 def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str] | None:

@@ -40,6 +40,8 @@ class HoldoutReport:
                 "answered": round(removed.false_answers / total, 4),
                 "clarified": round(removed.false_clarifies / total, 4),
                 "escalated": round(removed.escalated / total, 4),
+                "smalltalk": round((removed.total - removed.false_answers - removed.false_clarifies
+                                    - removed.escalated) / total, 4),
             },
         }
 

@@ -220,7 +220,8 @@ class Matcher:
         results: list[Scored] = []
         for i in order:
             lexical = float(raw[i]) / top
-            coverage, evidence = index.coverage(analysis.tokens, i, context, self.context_weight)
+            weight = self.context_weight if analysis.context_weight is None else analysis.context_weight
+            coverage, evidence = index.coverage(analysis.tokens, i, context, weight)
             fuzzy = index.fuzzy(analysis.compact, i)
             w = self.weights
             score = w.coverage * coverage + w.lexical * lexical + w.fuzzy * fuzzy

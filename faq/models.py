@@ -114,4 +114,8 @@ class Decision(BaseModel):
     score: float = 0.0
     candidates: list[Candidate] = Field(default_factory=list)
     contains_my_number: bool = False
+    # Several questions in one message: one decision each, in the order asked.
+    parts: list["Decision"] = Field(default_factory=list)
+    # Understood as a follow-up of the previous question of the conversation.
+    follow_up: bool = False
 

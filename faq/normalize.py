@@ -58,6 +58,8 @@ class Analysis:
     reading: str = ""
     # Words of the message around the asking part (faq.focus): they count, but less.
     context: tuple[str, ...] = ()
+    # How much they count, when not the matcher's default (a follow-up's previous question).
+    context_weight: float | None = None
 
     def with_context(self, whole: "Analysis") -> "Analysis":
         """This asking part, with the words only the whole message has as context."""
@@ -66,6 +68,10 @@ class Analysis:
             if token in rest:
                 rest.remove(token)
         return replace(self, context=tuple(rest))
+
+    def plus_context(self, words: tuple[str, ...], weight: float) -> "Analysis":
+        """This question with ``words`` (the previous question of the conversation) as context."""
+        return replace(self, context=self.context + words, context_weight=weight)
 
 
 def strip_slack_markup(text: str) -> str:

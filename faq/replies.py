@@ -44,10 +44,15 @@ class Reply(BaseModel):
     footer: str | None = None
     warning: str | None = None
     labels: dict[str, str] = Field(default_factory=dict)
+    # Several questions in one message: one reply each, under a heading naming the question.
+    heading: str | None = None
+    parts: list["Reply"] = Field(default_factory=list)
 
     def as_text(self) -> str:
         """The whole reply as plain text (local chat, `faqbot ask`)."""
         parts = [self.warning] if self.warning else []
+        if self.parts:
+            return "\n\n".join(parts + [f"■ {p.heading}\n{p.as_text()}" for p in self.parts])
         parts.append(self.body)
         if self.choices:
             parts.append("\n".join(f"{i}. {c.question}" for i, c in enumerate(self.choices, 1)))
@@ -69,10 +74,21 @@ def _answer(entry: Entry, language: str) -> str:
     return entry.answer_en if language == "en" else entry.answer
 
 
+def _heading(part: Decision, content: FaqContent, msg: MessageSet) -> str:
+    """An answered part is headed by its entry's question, any other by the person's words."""
+    entry = content.entry(part.entry_id) if part.outcome is Outcome.ANSWER and part.entry_id else None
+    return msg.text("part_heading", question=_question(entry, part.language) if entry else part.question)
+
+
 def compose(decision: Decision, content: FaqContent) -> Reply:
     """The reply for ``decision``; never states anything but curated content."""
     lang = decision.language
     msg: MessageSet = content.messages.en if lang == "en" else content.messages.ja
+    if decision.parts:
+        return Reply(outcome=decision.outcome, language=lang, body="", entry_id=decision.entry_id,
+                     warning=msg.text("my_number_warning") if decision.contains_my_number else None,
+                     parts=[compose(part, content).model_copy(update={"heading": _heading(part, content, msg)})
+                            for part in decision.parts])
     entry = content.entry(decision.entry_id) if decision.entry_id else None
     reply = Reply(
         outcome=decision.outcome, language=lang, body="",

@@ -109,5 +109,5 @@ def test_eval_holdout_needs_no_file(tmp_path):
     data = json.loads(result.stdout)
     assert data["folds"] == 3
     assert 0 < data["held_out"]["top1"] <= 1
-    assert set(data["removed_entry"]) == {"questions", "answered", "clarified", "escalated"}
+    assert set(data["removed_entry"]) == {"questions", "answered", "clarified", "escalated", "smalltalk"}
     assert run(["eval"], tmp_path).returncode == 2

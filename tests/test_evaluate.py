@@ -68,4 +68,4 @@ def test_holdout_asks_every_answer_phrasing_in_both_experiments(content):
     assert data["held_out"]["counts"]["in_scope"] == phrasings
     removed = data["removed_entry"]
     assert removed["questions"] == phrasings
-    assert abs(removed["answered"] + removed["clarified"] + removed["escalated"] - 1) < 0.01
+    assert abs(removed["answered"] + removed["clarified"] + removed["escalated"] + removed["smalltalk"] - 1) < 0.001

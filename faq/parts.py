@@ -1,0 +1,57 @@
+"""Several questions in one message: where a message may be cut into questions.
+
+「原因と、いつ起きたのかを教えてください」 and 「退職者にも届きますか？あと問い合わせ先も」 ask two
+things. This module only proposes cuts; ``answerer`` keeps a cut when every part is a question it
+can place on its own, so 「マイナンバーの暗号化について」 stays one question. The joiners come from
+``matching.yaml``; the patterns are alternations of literal phrases (linear in the text).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# A message is cut into at most this many questions; more parts are read as one message.
+MAX_PARTS = 3
+# Sentences end at a question mark or a full stop; only asking sentences become parts.
+_SENTENCE_END = re.compile(r"(?<=[?？。．!！])\s*|\n+")
+# English: "When did it happen and was my data leaked?" joins two questions with "and".
+_ENGLISH_JOIN = re.compile(r",?\s+and\s+(?=(?:was|were|is|are|did|does|do|who|what|when|where|why|how|can|"
+                           r"could|should|will|has|have)\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Splitter:
+    """Cuts at question marks and at joiners (「と、」「あと」「それと」 …) between questions."""
+
+    joiners: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        joiners = sorted({j for j in self.joiners if j}, key=len, reverse=True)
+        pattern = "|".join(re.escape(j) for j in joiners)
+        # 「漏えいの有無と二次被害の有無」: と right after a question target joins two questions.
+        targets = sorted({t for t in self.targets if t}, key=len, reverse=True)
+        if targets:
+            after_target = "(?<=" + ")と(?!思|聞|言|書|の)|(?<=".join(re.escape(t) for t in targets) + ")と(?!思|聞|言|書|の)"
+            pattern = f"{pattern}|{after_target}" if pattern else after_target
+        object.__setattr__(self, "_joiner", re.compile(pattern, re.IGNORECASE) if pattern else None)
+
+    def parts(self, text: str, asking: Callable[[str], bool]) -> list[str]:
+        """The message's questions in the order asked; one element when there is nothing to cut.
+
+        Sentences that do not ask (「先月退職しました。」) are context, not parts.
+        """
+        sentences = [s for s in _SENTENCE_END.split(text) if s and s.strip()]
+        if len(sentences) > 1:
+            sentences = [s for s in sentences if asking(s)] or sentences
+        pieces: list[str] = []
+        for sentence in sentences:
+            for piece in _ENGLISH_JOIN.split(sentence):
+                pieces += self._joiner.split(piece) if self._joiner is not None else [piece]
+        pieces = [p.strip(" 、,，。") for p in pieces]
+        pieces = [p for p in pieces if any(ch.isalnum() for ch in p)]
+        if len(pieces) < 2 or len(pieces) > MAX_PARTS:
+            return [text]
+        return pieces

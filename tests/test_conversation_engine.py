@@ -1,0 +1,64 @@
+"""Conversations in the engine: several questions in one message, and follow-ups in context."""
+
+from __future__ import annotations
+
+import pytest
+
+from faq.evaluate import Labelled, Multi, Thread, evaluate_conversations
+from faq.models import Outcome
+from faq.replies import compose
+
+
+def _labels(decision) -> list[str]:
+    return [p.entry_id if p.outcome is Outcome.ANSWER else p.outcome.value for p in decision.parts]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("原因と、いつ起きたのかを教えてください", ["cause", "when"]),
+    ("漏えいの有無と二次被害の有無を知りたいです", ["leak", "secondary-damage"]),
+    ("原因は何ですか？身代金は払ったんですか？", ["cause", "escalate"]),
+])
+def test_several_questions_get_one_answer_each_in_order(answerer, text, expected):
+    assert _labels(answerer.decide(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["マイナンバーの暗号化について", "人事課と労務事務所の関係は？",
+                                  "退職したのですが、通知は届きますか？"])
+def test_one_question_is_never_split(answerer, text):
+    assert answerer.decide(text).parts == []
+
+
+def test_a_part_the_notices_do_not_answer_keeps_its_precise_refusal(answerer, content):
+    decision = answerer.decide("原因は何ですか？身代金は払ったんですか？")
+    refused = decision.parts[1]
+    assert refused.outcome is Outcome.ESCALATE and refused.entry_id == "not-in-notice-ransom"
+    reply = compose(decision, content)
+    assert [p.heading for p in reply.parts][0] == "「原因は何ですか？」について"
+    assert "記載がありません" in reply.parts[1].body and reply.parts[0].sources
+    text = reply.as_text()
+    assert text.index("ランサムウェア") < text.index("記載がありません")
+
+
+@pytest.mark.parametrize(("text", "follows", "entry_id"), [
+    ("それっていつの話？", "社労夢で何があったの？", "when"),
+    ("連絡先は？", "エムケイシステムの窓口はまだ開いてる？", "contact-mks"),
+])
+def test_a_follow_up_is_read_with_the_previous_question(answerer, text, follows, entry_id):
+    decision = answerer.decide(text, follows)
+    assert (decision.outcome, decision.entry_id, decision.follow_up) == (Outcome.ANSWER, entry_id, True)
+
+
+def test_a_full_question_after_another_is_matched_on_its_own(answerer):
+    decision = answerer.decide("マイナンバーは漏れていないですか？", "エムケイシステムの窓口はまだ開いてる？")
+    assert (decision.entry_id, decision.follow_up) == ("my-number", False)
+
+
+def test_conversation_report_counts_follow_ups_and_exact_parts(answerer):
+    rows = [Thread([Labelled("社労夢で何があったの？", "what-happened"), Labelled("それっていつの話？", "when")]),
+            Multi("原因と、いつ起きたのかを教えてください", ["cause", "when"]),
+            Multi("原因と、いつ起きたのかを教えてください", ["cause"]),
+            Multi("マイナンバーの暗号化について", ["my-number"])]
+    data = evaluate_conversations(rows, answerer.decide).as_dict()
+    assert (data["first_turns"], data["follow_up_turns"]) == (1.0, 1.0)
+    assert data["multi_exact"] == 1.0
+    assert data["one_question_kept_whole"] == 0.5  # the second Multi expects one question, got two

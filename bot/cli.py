@@ -10,8 +10,9 @@ from pathlib import Path
 import click
 
 from bot.admin_cli import COMMANDS as ADMIN_COMMANDS, open_service
+from bot.cli_config import current_config
 from bot.logs import configure_logging
-from bot.settings import ConfigError, Mode, Settings, load_settings
+from bot.settings import LOG_LEVELS
 from faq.evaluate import evaluate, read_labelled
 
 EXIT_WORDS = {"exit", "quit", "bye", "終了", "おわり"}
@@ -24,18 +25,13 @@ def _decision_json(question: str, answered) -> dict[str, object]:
 
 
 @click.group()
-@click.option("--log-level", default=lambda: os.environ.get("LOG_LEVEL") or "WARNING", show_default="WARNING",
-              help="Logging level (also LOG_LEVEL).")
-def main(log_level: str) -> None:
-    """faqbot: answers staff questions about the 社労夢 incident from the curated FAQ."""
-    configure_logging(log_level)
+@click.option("--log-level", type=click.Choice(LOG_LEVELS, case_sensitive=False), default=None,
+              help="Logging level (default: LOG_LEVEL, else WARNING).")
+def main(log_level: str | None) -> None:
+    """faqbot: answers staff questions about the 社労夢 incident from the curated FAQ.
 
-
-def _settings(mode: Mode) -> Settings:
-    try:
-        return load_settings(mode)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    Configuration comes from the environment, else from .env in the working directory."""
+    configure_logging(log_level or current_config().settings.log_level)
 
 
 @main.command()
@@ -43,7 +39,7 @@ def serve() -> None:
     """Serve Slack over HTTP on $PORT: POST /slack/events and GET /healthz (gunicorn)."""
     from bot.web import serve as serve_http
 
-    serve_http(_settings("http"))
+    serve_http(current_config().slack("http"))
 
 
 @main.command()
@@ -51,7 +47,7 @@ def run() -> None:
     """Connect to Slack in Socket Mode (needs SLACK_APP_TOKEN; no public URL)."""
     from bot.socket_mode import run as run_socket_mode
 
-    run_socket_mode(_settings("socket"))
+    run_socket_mode(current_config().slack("socket"))
 
 
 @main.command()

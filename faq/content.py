@@ -289,7 +289,10 @@ def load_entry_files(location: Path, problems: list[Problem]) -> list[tuple[str,
             problems.append(Problem(str(location), None, None, "no entry files (*.yaml) found"))
     loaded: list[tuple[str, Entry]] = []
     for path in paths:
+        reported = len(problems)
         raw = _read_yaml(path, problems)
+        if len(problems) > reported:
+            continue  # an unreadable file is one problem, not also "not a mapping"
         items = raw if isinstance(raw, list) else [raw]
         for item in items:
             entry = parse_entry(item, path.name, problems)

@@ -142,3 +142,43 @@ def test_two_processes_editing_at_once_lose_nothing(tmp_path):
     leak = {e.id: e for e in store.entries()}["leak"]
     assert len([p for p in leak.phrasings if p.startswith("追加の言い方")]) == 30
     assert [r["version"] for r in store.revisions("leak")] == list(range(1, 32))
+
+
+def test_purge_everything_asks_first_and_negative_days_are_refused(tmp_path):
+    store = Store(tmp_path / "hr.db")
+    FaqService.open(store)
+    store.log_question(Decision(question="今日の質問", language="ja", outcome=Outcome.ESCALATE),
+                       channel_kind="im", user_id="U1")
+    negative = run(tmp_path, "purge", "--older-than", "-1")
+    assert negative.returncode == 2 and "-1" in negative.stderr
+    unanswered = run(tmp_path, "purge", "--older-than", "0")  # no one at the keyboard to say yes
+    assert unanswered.returncode == 1 and "Aborted" in unanswered.stderr
+    assert store.db["questions"].count == 1
+    assert "removed 1" in run(tmp_path, "purge", "--older-than", "0", "--yes").stdout
+    assert store.db["questions"].count == 0
+
+
+def test_backup_refuses_the_live_database_and_an_unwritable_path(tmp_path):
+    FaqService.open(Store(tmp_path / "hr.db"))
+    onto_itself = run(tmp_path, "backup", str(tmp_path / "hr.db"))
+    assert onto_itself.returncode == 1 and "is the live database" in onto_itself.stderr
+    assert "backed up" not in onto_itself.stdout
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    unwritable = run(tmp_path, "backup", str(blocker / "copy.db"))
+    assert unwritable.returncode == 1 and "Traceback" not in unwritable.stderr
+    assert f"cannot write the backup to {blocker / 'copy.db'}" in unwritable.stderr
+
+
+def test_rollback_of_an_unknown_entry_names_the_entry(tmp_path):
+    result = run(tmp_path, "faq", "rollback", "nope", "1")
+    assert result.returncode == 1 and "no entry nope" in result.stderr and "revision" not in result.stderr
+
+
+def test_a_malformed_yaml_file_is_one_problem(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- id: leak\n  answer: [unclosed\n", encoding="utf-8")
+    result = run(tmp_path, "faq", "import", str(bad))
+    assert result.returncode == 1
+    problems = [line for line in result.stderr.splitlines() if line.startswith("bad.yaml")]
+    assert len(problems) == 1 and "not valid YAML" in problems[0], result.stderr

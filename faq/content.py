@@ -96,6 +96,8 @@ class MessageSet(BaseModel):
     updated_label: str
     empty_question: str
     my_number_warning: str
+    my_number_warning_private: str
+    ask_hr_not_yours: str
     feedback_thanks: str
     feedback_sorry: str
     ask_hr_button: str

@@ -69,8 +69,11 @@ def _answer(entry: Entry, language: str) -> str:
     return entry.answer_en if language == "en" else entry.answer
 
 
-def compose(decision: Decision, content: FaqContent) -> Reply:
-    """The reply for ``decision``; never states anything but curated content."""
+def compose(decision: Decision, content: FaqContent, *, hr_notified: bool = False) -> Reply:
+    """The reply for ``decision``; never states anything but curated content.
+
+    An escalation says exactly one next step: HR has the question and will answer
+    (``hr_notified``), or whom to contact."""
     lang = decision.language
     msg: MessageSet = content.messages.en if lang == "en" else content.messages.ja
     entry = content.entry(decision.entry_id) if decision.entry_id else None
@@ -98,11 +101,10 @@ def compose(decision: Decision, content: FaqContent) -> Reply:
                 reply.choices.append(Choice(entry_id=e.id, question=_question(e, lang)))
         reply.footer = msg.text("clarify_none")
     elif decision.outcome is Outcome.ESCALATE:
-        if entry:
-            reply.entry_id = entry.id
-            reply.body = f"{_answer(entry, lang)}{' ' if lang == 'en' else ''}{msg.text('escalate_entry_suffix')}"
-        else:
-            reply.body = msg.text("escalate_generic")
+        opening = _answer(entry, lang) if entry else msg.text("escalate_generic")
+        reply.entry_id = entry.id if entry else None
+        next_step = msg.text("escalate_hr_notified" if hr_notified else "escalate_entry_suffix")
+        reply.body = f"{opening}{' ' if lang == 'en' else ''}{next_step}"
     elif entry:
         reply.entry_id = entry.id
         reply.body = _answer(entry, lang)

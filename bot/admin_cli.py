@@ -108,7 +108,9 @@ def show(entry_id: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
 def export(out: Path | None) -> None:
     """All entries as one YAML file that `faqbot faq import` reads back unchanged."""
-    text = export_yaml(open_service().store.entries())
+    store = open_service().store
+    versions = {row["id"]: row["version"] for row in store.db.query("select id, version from entries")}
+    text = export_yaml(store.entries(), versions)
     if out:
         out.write_text(text, encoding="utf-8")
         click.echo(f"exported to {out}")
@@ -118,7 +120,7 @@ def export(out: Path | None) -> None:
 
 @faq.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Also overwrite entries HR has edited since they were shipped.")
+@click.option("--force", is_flag=True, help="Also overwrite entries changed since the file was exported.")
 def import_entries(file: Path, force: bool) -> None:
     """Validate everything first, then apply all or nothing (each change is a revision)."""
     editor = Editor(open_service())

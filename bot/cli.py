@@ -14,6 +14,7 @@ from bot.cli_config import current_config
 from bot.logs import configure_logging
 from bot.settings import LOG_LEVELS
 from faq.evaluate import evaluate, read_labelled
+from faq.models import Outcome
 
 EXIT_WORDS = {"exit", "quit", "bye", "終了", "おわり"}
 
@@ -51,10 +52,15 @@ def run() -> None:
 
 
 @main.command()
-def chat() -> None:
+@click.option("--count", is_flag=True,
+              help="Count these questions like staff questions: in the stats, and escalations in HR's review "
+                   "queue (to try the HR side locally).")
+def chat(count: bool) -> None:
     """Chat locally with the bot on the shipped FAQ (no Slack needed)."""
     service = open_service()
     user = f"cli:{_os_user()}"
+    # "cli" questions are left out of stats and review; "local" ones are counted like Slack's.
+    kind = "local" if count else "cli"
     click.echo(service.content.messages.ja.chat_welcome)
     choices: list[str] = []  # the last clarify's candidates: typing 1-3 picks one, like the buttons
     asked: int | None = None
@@ -75,9 +81,11 @@ def chat() -> None:
             if reply is not None:
                 click.echo("\n" + reply.as_text())
             continue
-        answered = service.ask(question, channel_kind="cli", user_id=user)
+        answered = service.ask(question, channel_kind=kind, user_id=user)
         choices = [c.entry_id for c in answered.reply.choices]
         asked = answered.question_id
+        if count and asked is not None and answered.decision.outcome is Outcome.ESCALATE:
+            service.review_queue().add(asked, "escalate")
         click.echo("\n" + answered.reply.as_text())
         if choices:
             messages = service.content.messages

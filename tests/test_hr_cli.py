@@ -55,25 +55,60 @@ def test_import_is_all_or_nothing(tmp_path):
     assert "（更新）" not in json.dumps(_exported(tmp_path), ensure_ascii=False)
 
 
-def test_import_never_silently_overwrites_hr_edits(tmp_path):
-    store = Store(tmp_path / "hr.db")
-    service = FaqService.open(store)
-    editor = Editor(service)
-    entry, version = editor.current("leak")
-    editor.save(entry.model_copy(update={"answer": "人事課が直した回答です。"}), by="U0HR", expected_version=version)
-    shipped = tmp_path / "shipped.yaml"
+def _edit_export(tmp_path: Path, entry_id: str, answer: str) -> Path:
+    """HR's round trip: export, change one answer in the file (the header line is kept)."""
+    out = tmp_path / "faq.yaml"
+    assert run(tmp_path, "faq", "export", "--out", str(out)).returncode == 0
+    text = out.read_text(encoding="utf-8")
+    entries = yaml.safe_load(text)
+    for e in entries:
+        if e["id"] == entry_id:
+            e["answer"] = answer
+    header = text.splitlines()[0]
+    out.write_text(header + "\n" + yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    return out
+
+
+def _hr_edit(tmp_path: Path, entry_id: str, answer: str) -> Editor:
+    editor = Editor(FaqService.open(Store(tmp_path / "hr.db")))
+    entry, version = editor.current(entry_id)
+    editor.save(entry.model_copy(update={"answer": answer}), by="U0HR", expected_version=version)
+    return editor
+
+
+def test_import_never_silently_overwrites_a_change_made_since_the_export(tmp_path):
+    edited = _edit_export(tmp_path, "leak", "外部に転送された痕跡は確認されていません。")
+    editor = _hr_edit(tmp_path, "leak", "人事課が直した回答です。")  # a colleague, meanwhile
+    refused = run(tmp_path, "faq", "import", str(edited))
+    assert refused.returncode == 1 and "--force" in refused.stderr and "exported from v1" in refused.stderr
+    assert editor.current("leak")[0].answer == "人事課が直した回答です。"
+    forced = run(tmp_path, "faq", "import", str(edited), "--force")
+    assert forced.returncode == 0
+    history = run(tmp_path, "faq", "history", "leak").stdout
+    assert "import --force" in history and "cli:" in history
+
+
+def test_export_edit_import_of_an_hr_edited_entry_needs_no_force(tmp_path):
+    editor = _hr_edit(tmp_path, "leak", "人事課が直した回答です。")  # v2, edited by HR long ago
+    edited = _edit_export(tmp_path, "leak", "人事課がもう一度直した回答です。")
+    result = run(tmp_path, "faq", "import", str(edited))
+    assert result.returncode == 0, result.stderr
+    assert "updated 1" in result.stdout
+    assert editor.current("leak")[0].answer == "人事課がもう一度直した回答です。"
+    assert [r["action"] for r in editor.service.store.revisions("leak")] == ["import", "edit", "import"]
+
+
+def test_a_hand_written_file_still_protects_hr_edits(tmp_path):
+    editor = _hr_edit(tmp_path, "leak", "人事課が直した回答です。")
     entries = _exported(tmp_path)
     for e in entries:
         if e["id"] == "leak":
             e["answer"] = "外部に転送された痕跡は確認されていません。"
-    shipped.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
-    refused = run(tmp_path, "faq", "import", str(shipped))
+    plain = tmp_path / "plain.yaml"  # no header line: which version it started from is unknown
+    plain.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    refused = run(tmp_path, "faq", "import", str(plain))
     assert refused.returncode == 1 and "--force" in refused.stderr
     assert editor.current("leak")[0].answer == "人事課が直した回答です。"
-    forced = run(tmp_path, "faq", "import", str(shipped), "--force")
-    assert forced.returncode == 0
-    history = run(tmp_path, "faq", "history", "leak").stdout
-    assert "import --force" in history and "cli:" in history
 
 
 def test_history_and_rollback(tmp_path):
@@ -182,3 +217,19 @@ def test_a_malformed_yaml_file_is_one_problem(tmp_path):
     assert result.returncode == 1
     problems = [line for line in result.stderr.splitlines() if line.startswith("bad.yaml")]
     assert len(problems) == 1 and "not valid YAML" in problems[0], result.stderr
+
+
+def test_local_chat_questions_reach_review_and_stats_when_counted(tmp_path):
+    def chat(*flags: str) -> None:
+        env = {**os.environ, "DATABASE_PATH": str(tmp_path / "hr.db")}
+        done = subprocess.run([sys.executable, "-m", "bot.cli", "chat", *flags], input="育休の申請はどこ？\n情報は漏れたの？\nexit\n",
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+
+    chat()
+    assert json.loads(run(tmp_path, "stats", "--json").stdout)["questions"] == 0  # trying the bot is not data
+    chat("--count")
+    stats = json.loads(run(tmp_path, "stats", "--json").stdout)
+    assert stats["questions"] == 2 and stats["open_review_items"] == 1
+    [group] = json.loads(run(tmp_path, "review", "list", "--json").stdout)
+    assert group["representative"] == "育休の申請はどこ？"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import multiprocessing
 import os
@@ -184,6 +185,9 @@ def test_purge_everything_asks_first_and_negative_days_are_refused(tmp_path):
     FaqService.open(store)
     store.log_question(Decision(question="今日の質問", language="ja", outcome=Outcome.ESCALATE),
                        channel_kind="im", user_id="U1")
+    # A minute old: "older than 0 days" is everything before now, at one-second resolution.
+    store.db.execute("update questions set asked_at = ?",
+                     [(dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)).isoformat(timespec="seconds")])
     negative = run(tmp_path, "purge", "--older-than", "-1")
     assert negative.returncode == 2 and "-1" in negative.stderr
     unanswered = run(tmp_path, "purge", "--older-than", "0")  # no one at the keyboard to say yes

@@ -1,7 +1,12 @@
 """A local stand-in for Slack's Web API and response_url endpoints, on loopback.
 
 Records every call with its parameters; can be told to answer a method with a 5xx, a 429
-with Retry-After, ``ok: false``, or to hang, a given number of times.
+with Retry-After, ``ok: false``, or to hang, a given number of times, or to hold a method's
+answers until the test releases them.
+
+Like Slack, it answers ``missing_scope`` to a method the bot token's scopes do not cover: the
+scopes are those ``manifest.yml`` grants, so a feature that needs a scope the manifest lacks
+fails in the tests, not after installation.
 """
 
 from __future__ import annotations
@@ -13,11 +18,39 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
+import yaml
+
 TEAM_ID = "T0TEST"
 BOT_USER_ID = "UBOT0001"
+MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
+HOLD_LIMIT_SECONDS = 30.0
+
+# The bot-token scope each Web API method needs (api.slack.com/methods); None: no scope.
+# A method missing here answers unknown_method, so a new call gets its scope written down.
+METHOD_SCOPES: dict[str, str | None] = {
+    "auth.test": None,
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.update": "chat:write",
+    "chat.getPermalink": None,
+    "views.open": None,
+    "views.update": None,
+    "views.push": None,
+    "views.publish": None,
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+    "apps.connections.open": None,  # app-level token (connections:write), not a bot scope
+}
+
+
+def manifest_scopes(path: Path = MANIFEST) -> frozenset[str]:
+    """The bot scopes an installation of ``manifest.yml`` grants."""
+    manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return frozenset(manifest["oauth_config"]["scopes"]["bot"])
 
 
 @dataclass
@@ -39,9 +72,11 @@ class Rule:
 
 
 class StubSlack:
-    def __init__(self) -> None:
+    def __init__(self, scopes: frozenset[str] | None = None) -> None:
+        self.scopes = manifest_scopes() if scopes is None else scopes
         self.calls: list[Call] = []
         self.rules: list[Rule] = []
+        self.holds: dict[str, threading.Event] = {}
         self.ws_url = "ws://127.0.0.1:9/link"
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
@@ -89,6 +124,13 @@ class StubSlack:
         with self._lock:
             self.rules.append(Rule(method, times, status, retry_after, error, hang, when))
 
+    def hold(self, method: str) -> threading.Event:
+        """Keep every answer to ``method`` waiting until the returned event is set (bounded)."""
+        gate = threading.Event()
+        with self._lock:
+            self.holds[method] = gate
+        return gate
+
     def _rule_for(self, method: str, params: dict[str, Any]) -> Rule | None:
         with self._lock:
             for rule in self.rules:
@@ -125,6 +167,9 @@ class StubSlack:
             method = url.path.removeprefix("/api/")
         with self._lock:
             self.calls.append(Call(method, params, dict(request.headers)))
+            gate = self.holds.get(method)
+        if gate is not None:
+            gate.wait(HOLD_LIMIT_SECONDS)
         rule = self._rule_for(method, params)
         if rule and rule.hang:
             time.sleep(rule.hang)
@@ -147,6 +192,13 @@ class StubSlack:
         request.wfile.write(data)
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method != "response_url":
+            if method not in METHOD_SCOPES:
+                return {"ok": False, "error": "unknown_method"}
+            needed = METHOD_SCOPES[method]
+            if needed and needed not in self.scopes:
+                return {"ok": False, "error": "missing_scope", "needed": needed,
+                        "provided": ",".join(sorted(self.scopes))}
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER_ID, "bot_id": "BBOT0001", "team_id": TEAM_ID,
                     "team": "test", "url": "https://test.slack.com/"}

@@ -32,11 +32,15 @@ TEXT_FIELDS = ("question", "answer", "question_en", "answer_en")
 LINE_FIELDS = ("phrasings", "phrasings_en", "sources")
 
 
+INPUT_LIMIT = 3000  # Slack's own limit for a plain_text_input's value
+
+
 def _input(block_id: str, label: str, value: str = "", *, multiline: bool = False, optional: bool = False,
            hint: str | None = None, max_length: int | None = None) -> Block:
+    """A text input; a prefilled value longer than the input takes is cut (Slack refuses the view)."""
     element: dict[str, Any] = {"type": "plain_text_input", "action_id": "value", "multiline": multiline}
     if value:
-        element["initial_value"] = value
+        element["initial_value"] = value[: max_length or INPUT_LIMIT]
     if max_length:
         element["max_length"] = max_length
     block = {"type": "input", "block_id": block_id, "label": plain_text(label, 2000), "element": element,

@@ -8,17 +8,20 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import sqlite3
 from pathlib import Path
 
 import click
 import yaml
+
+from bot.cli_config import current_config
 
 from faq.content import CONTENT_DIR, ContentError, Problem, load_content, load_entry_files, validate_entries
 from faq.editing import Editor
 from faq.review import STATUS_LABELS, ReviewQueue
 from faq.service import FaqService
 from faq.stats import stats as compute_stats
-from faq.store import DEFAULT_RETENTION_DAYS, Store, VersionConflict, database_path
+from faq.store import Store, VersionConflict
 from faq.transfer import apply_import, export_yaml, plan_import
 
 
@@ -29,9 +32,14 @@ def operator() -> str:
         return "cli:unknown"
 
 
+def open_store() -> Store:
+    """The configured database (DATABASE_PATH from the environment or .env)."""
+    return Store(current_config().core().database_path)
+
+
 def open_service() -> FaqService:
     try:
-        return FaqService.open(Store(database_path()))
+        return FaqService.open(open_store())
     except ContentError as exc:
         raise click.ClickException(f"the FAQ content is invalid:\n{exc}") from exc
 
@@ -100,7 +108,9 @@ def show(entry_id: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of stdout.")
 def export(out: Path | None) -> None:
     """All entries as one YAML file that `faqbot faq import` reads back unchanged."""
-    text = export_yaml(open_service().store.entries())
+    store = open_service().store
+    versions = {row["id"]: row["version"] for row in store.db.query("select id, version from entries")}
+    text = export_yaml(store.entries(), versions)
     if out:
         out.write_text(text, encoding="utf-8")
         click.echo(f"exported to {out}")
@@ -110,7 +120,7 @@ def export(out: Path | None) -> None:
 
 @faq.command(name="import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Also overwrite entries HR has edited since they were shipped.")
+@click.option("--force", is_flag=True, help="Also overwrite entries changed since the file was exported.")
 def import_entries(file: Path, force: bool) -> None:
     """Validate everything first, then apply all or nothing (each change is a revision)."""
     editor = Editor(open_service())
@@ -204,16 +214,28 @@ def stats(as_json: bool, since: dt.datetime | None) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup(file: Path) -> None:
     """A consistent copy of the database, safe while the bot runs (SQLite online backup)."""
-    Store(database_path()).backup(file)
-    click.echo(f"backed up to {file}")
+    store = open_store()
+    if file.resolve() == store.path.resolve():
+        raise click.ClickException(f"{file} is the live database (DATABASE_PATH); choose another file for the backup")
+    try:
+        store.backup(file)
+    except (OSError, sqlite3.Error) as exc:
+        raise click.ClickException(f"cannot write the backup to {file} ({exc}); choose a writable path") from None
+    click.echo(f"backed up {store.path} to {file}")
 
 
 @click.command()
-@click.option("--older-than", "days", type=int, default=DEFAULT_RETENTION_DAYS, show_default=True,
-              help="Delete question logs and review items older than this many days.")
-def purge(days: int) -> None:
+@click.option("--older-than", "days", type=click.IntRange(min=0), default=None,
+              help="Delete question logs and review items older than this many days "
+                   "(default: RETENTION_DAYS). 0 deletes all of them and asks first.")
+@click.option("--yes", is_flag=True, help="Do not ask before deleting every question log (--older-than 0).")
+def purge(days: int | None, yes: bool) -> None:
     """Apply the retention period now; FAQ entries and their history are kept."""
-    removed = Store(database_path()).purge(days)
+    core = current_config().core()
+    days = core.retention_days if days is None else days
+    if days == 0 and not yes:
+        click.confirm("--older-than 0 deletes every question log, vote and review item. Continue?", abort=True)
+    removed = open_store().purge(days)
     click.echo(f"removed {removed} question(s) older than {days} days")
 
 
@@ -223,14 +245,10 @@ def digest(weekly: bool) -> None:
     """Post the last seven days' numbers and a chart to the HR channel (HR_CHANNEL_ID)."""
     from bot.app import make_client
     from bot.digest import post_digest, run_weekly
-    from bot.settings import ConfigError, load_settings
 
-    try:
-        settings = load_settings("digest")
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-    store, client = Store(settings.database_path), make_client(settings)
-    open_service()  # makes sure the database exists and is migrated
+    settings = current_config().slack("digest")
+    client = make_client(settings)
+    store = open_service().store  # makes sure the database exists and is migrated
     if weekly:
         run_weekly(store, client, settings.hr_channel_id or "", settings.digest_timezone)
     else:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
 from bot.conversation import Conversation
@@ -27,6 +28,29 @@ def make_client(settings: Settings) -> WebClient:
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
     client.retry_handlers.append(ServerErrorRetryHandler(max_retry_count=1))
     return client
+
+
+REFUSED_TOKEN = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+
+
+def slack_problem(settings: Settings, client: WebClient) -> str | None:
+    """Ask Slack who the bot is (auth.test) before starting; None when Slack accepts the token.
+
+    A token Slack refuses, or a Slack that cannot be reached, is one line saying what to do,
+    instead of a traceback from the first request."""
+    try:
+        client.auth_test()
+    except SlackApiError as exc:
+        data = exc.response.data if isinstance(exc.response.data, dict) else {}
+        error = data.get("error") or f"HTTP {exc.response.status_code}"
+        if error in REFUSED_TOKEN:
+            return (f"Slack refused SLACK_BOT_TOKEN ({error}): set it to the Bot User OAuth Token (xoxb-…) "
+                    "of this app, from OAuth & Permissions, and reinstall the app if it was revoked")
+        return f"Slack's Web API at {settings.slack_api_url} answered auth.test with {error}; try again later"
+    except Exception as exc:  # DNS, refused connection, TLS, timeout: the network, not the token
+        return (f"Slack's Web API at {settings.slack_api_url} cannot be reached ({type(exc).__name__}); "
+                "check the network and SLACK_API_URL")
+    return None
 
 
 @dataclass

@@ -7,6 +7,7 @@ disguised link do nothing, and is cut to Slack's limits without splitting an esc
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from faq.content import MessageSet
@@ -30,9 +31,28 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def unescape_slack(text: str) -> str:
-    """Undo Slack's own escaping of incoming text, so it is escaped exactly once on the way out."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+_MARKUP = re.compile(r"<([^<>]*)>")
+
+
+def _plain_markup(match: re.Match[str]) -> str:
+    inner = match.group(1)
+    target, _, label = inner.partition("|")
+    if target.startswith("@"):
+        return ""  # a mention (of the bot, or of a colleague) is not part of the question
+    if target.startswith("#"):
+        return f"#{label or target[1:]}"
+    if target.startswith("!"):
+        return f"@{label or target[1:].split('^')[0]}"
+    return label or target.removeprefix("mailto:")
+
+
+def slack_to_plain(text: str) -> str:
+    """Slack's message text as the person typed it: markup resolved, Slack's escaping undone.
+
+    Questions are stored plain, once, and escaped exactly once on the way out (``fit``)."""
+    plain = _MARKUP.sub(_plain_markup, text)
+    plain = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return plain.strip()
 
 
 def fit(text: str, limit: int) -> str:
@@ -80,7 +100,7 @@ def feedback_buttons(msg: MessageSet, question_id: int) -> Block:
     ]}
 
 
-def reply_blocks(reply: Reply, msg: MessageSet, question_id: int | None, *, hr_notified: bool = False) -> list[Block]:
+def reply_blocks(reply: Reply, msg: MessageSet, question_id: int | None) -> list[Block]:
     """The bot's answer, candidates, escalation or usage reply."""
     blocks: list[Block] = []
     if reply.warning:
@@ -100,8 +120,6 @@ def reply_blocks(reply: Reply, msg: MessageSet, question_id: int | None, *, hr_n
         ]})
         if reply.footer:
             blocks.append(context(reply.footer))
-    elif reply.outcome is Outcome.ESCALATE and hr_notified:
-        blocks.append(context(msg.escalate_hr_notified))
     return blocks
 
 
@@ -125,7 +143,7 @@ def hr_post_blocks(msg: MessageSet, *, reason: str, question: str, user_id: str 
             {"type": "mrkdwn", "text": f"*{msg.hr_post_asker}*\n{asker}"},
             {"type": "mrkdwn", "text": f"*{msg.hr_post_where}*\n{place}"},
         ]},
-        section(f"*{msg.hr_post_question}*\n{unescape_slack(question)}"),
+        section(f"*{msg.hr_post_question}*\n{question}"),
         context(f"{msg.hr_post_guesses}: {guess_text}"),
     ]
 

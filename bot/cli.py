@@ -10,10 +10,12 @@ from pathlib import Path
 import click
 
 from bot.admin_cli import COMMANDS as ADMIN_COMMANDS, open_service
+from bot.cli_config import current_config
 from bot.logs import configure_logging
-from bot.settings import ConfigError, Mode, Settings, load_settings
+from bot.settings import LOG_LEVELS
 from faq.evaluate import (Labelled, evaluate, evaluate_conversations, is_conversation_file,
                           read_conversations)
+from faq.models import Outcome
 
 EXIT_WORDS = {"exit", "quit", "bye", "終了", "おわり"}
 
@@ -25,18 +27,13 @@ def _decision_json(question: str, answered) -> dict[str, object]:
 
 
 @click.group()
-@click.option("--log-level", default=lambda: os.environ.get("LOG_LEVEL") or "WARNING", show_default="WARNING",
-              help="Logging level (also LOG_LEVEL).")
-def main(log_level: str) -> None:
-    """faqbot: answers staff questions about the 社労夢 incident from the curated FAQ."""
-    configure_logging(log_level)
+@click.option("--log-level", type=click.Choice(LOG_LEVELS, case_sensitive=False), default=None,
+              help="Logging level (default: LOG_LEVEL, else WARNING).")
+def main(log_level: str | None) -> None:
+    """faqbot: answers staff questions about the 社労夢 incident from the curated FAQ.
 
-
-def _settings(mode: Mode) -> Settings:
-    try:
-        return load_settings(mode)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    Configuration comes from the environment, else from .env in the working directory."""
+    configure_logging(log_level or current_config().settings.log_level)
 
 
 @main.command()
@@ -44,7 +41,7 @@ def serve() -> None:
     """Serve Slack over HTTP on $PORT: POST /slack/events and GET /healthz (gunicorn)."""
     from bot.web import serve as serve_http
 
-    serve_http(_settings("http"))
+    serve_http(current_config().slack("http"))
 
 
 @main.command()
@@ -52,14 +49,19 @@ def run() -> None:
     """Connect to Slack in Socket Mode (needs SLACK_APP_TOKEN; no public URL)."""
     from bot.socket_mode import run as run_socket_mode
 
-    run_socket_mode(_settings("socket"))
+    run_socket_mode(current_config().slack("socket"))
 
 
 @main.command()
-def chat() -> None:
+@click.option("--count", is_flag=True,
+              help="Count these questions like staff questions: in the stats, and escalations in HR's review "
+                   "queue (to try the HR side locally).")
+def chat(count: bool) -> None:
     """Chat locally with the bot on the shipped FAQ (no Slack needed)."""
     service = open_service()
     user = f"cli:{_os_user()}"
+    # "cli" questions are left out of stats and review; "local" ones are counted like Slack's.
+    kind = "local" if count else "cli"
     click.echo(service.content.messages.ja.chat_welcome)
     choices: list[str] = []  # the last clarify's candidates: typing 1-3 picks one, like the buttons
     asked: int | None = None
@@ -80,9 +82,11 @@ def chat() -> None:
             if reply is not None:
                 click.echo("\n" + reply.as_text())
             continue
-        answered = service.ask(question, channel_kind="cli", user_id=user)
+        answered = service.ask(question, channel_kind=kind, user_id=user)
         choices = [c.entry_id for c in answered.reply.choices]
         asked = answered.question_id
+        if count and asked is not None and answered.decision.outcome is Outcome.ESCALATE:
+            service.review_queue().add(asked, "escalate")
         click.echo("\n" + answered.reply.as_text())
         if choices:
             messages = service.content.messages

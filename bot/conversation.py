@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.blocks import ask_hr_blocks, fallback_text, home_view, reply_blocks
+from bot.blocks import ask_hr_blocks, fallback_text, home_view, reply_blocks, slack_to_plain
 from bot.hr_notify import HrNotifier
 from faq.content import MessageSet
 from faq.models import Outcome
@@ -55,20 +55,25 @@ class Conversation:
         return m.en if language == "en" else m.ja
 
     def prepare(self, text: str, *, user_id: str | None, place: Place, event_key: str) -> Prepared | None:
-        """Answer a question once per ``event_key``; None when this delivery was seen before."""
-        answered = self.service.ask(text, channel_kind=place.kind, user_id=user_id, event_id=event_key,
-                                    channel_id=place.channel_id, thread_ts=place.thread_ts,
+        """Answer a question once per ``event_key``; None when this delivery was seen before.
+
+        ``text`` is Slack's message text; it is stored and matched as plain text."""
+        answered = self.service.ask(slack_to_plain(text), channel_kind=place.kind, user_id=user_id,
+                                    event_id=event_key, channel_id=place.channel_id, thread_ts=place.thread_ts,
                                     message_ts=place.message_ts, tell_hr=True)
         if answered.question_id is None:
             return None
-        escalated = answered.decision.outcome is Outcome.ESCALATE
         hr_post_id = None
-        if escalated:
+        if answered.decision.outcome is Outcome.ESCALATE:
             hr_post_id = self.service.store.hr_post_id(answered.question_id, "escalate")
             self.service.review_queue().add(answered.question_id, "escalate")
         msg = self.messages(answered.reply.language)
-        blocks = reply_blocks(answered.reply, msg, answered.question_id, hr_notified=escalated)
-        return Prepared(answered.question_id, blocks, fallback_text(answered.reply), hr_post_id)
+        reply = answered.reply
+        if reply.warning and place.kind == "slash":
+            # Nothing was posted in the channel: there is no message to delete.
+            reply = reply.model_copy(update={"warning": msg.text("my_number_warning_private")})
+        blocks = reply_blocks(reply, msg, answered.question_id)
+        return Prepared(answered.question_id, blocks, fallback_text(reply), hr_post_id)
 
     def after_reply(self, prepared: Prepared) -> None:
         """Try the HR post now; if Slack fails, the outbox loop delivers it later."""
@@ -100,13 +105,20 @@ class Conversation:
             text = msg.feedback_thanks
             return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}], text
         self.service.review_queue().add(question_id, "downvote")
+        if not self._asked_by(question_id, user_id):
+            text = msg.text("feedback_thanks")
+            return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}], text
         return ask_hr_blocks(msg, question_id), msg.text("feedback_sorry")
 
-    def ask_hr(self, question_id: int) -> str:
-        """After a 👎: hand the question to HR (once, however often the button is pressed)."""
-        if self.service.store.question(question_id) is not None:
-            self.notifier.notify(question_id, "downvote")
-        return self.messages(self._language(question_id)).text("ask_hr_done")
+    def ask_hr(self, question_id: int, user_id: str | None) -> str:
+        """After a 👎: hand the question to HR (once, however often the button is pressed).
+
+        Only the asker can: in a channel, everyone sees the answer and its buttons."""
+        msg = self.messages(self._language(question_id))
+        if not self._asked_by(question_id, user_id):
+            return msg.text("ask_hr_not_yours")
+        self.notifier.notify(question_id, "downvote")
+        return msg.text("ask_hr_done")
 
     def home(self, extra_blocks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         content = self.service.content
@@ -114,6 +126,10 @@ class Conversation:
         view = home_view(content.messages.ja, examples, self.retention_days)
         view["blocks"] = (view["blocks"] + (extra_blocks or []))[:100]
         return view
+
+    def _asked_by(self, question_id: int, user_id: str | None) -> bool:
+        row = self.service.store.question(question_id)
+        return bool(row and user_id and row.get("user_id") == user_id)
 
     def _language(self, question_id: int) -> str:
         row = self.service.store.question(question_id)

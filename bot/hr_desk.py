@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import admin_blocks as ab
 from bot.blocks import context, escape, reply_blocks, section
@@ -20,6 +22,8 @@ from faq.privacy import mask_my_numbers
 from faq.service import SYNONYMS_DOCUMENT, FaqService
 from faq.stats import stats
 from faq.store import VersionConflict
+
+log = logging.getLogger(__name__)
 
 Ack = dict[str, Any] | None
 
@@ -157,19 +161,40 @@ class HrDesk:
         return ab.answer_modal(question_id, question["question"])
 
     def submit_answer(self, user_id: str, values: dict[str, Any], metadata: str) -> Ack:
-        """Post HR's answer to the asker, where they asked, marked as HR's; close the item."""
+        """Record HR's answer (once per review item); ``deliver_answer`` posts it after the ack.
+
+        No Web API call happens here, so Slack gets its acknowledgement at once even when the
+        Web API is slow, and a second submission is refused instead of sending a second copy."""
         self.require_hr(user_id)
         # HR's text is stored and posted too: it may not carry a マイナンバー either.
         text = mask_my_numbers(((values.get("answer") or {}).get("value") or {}).get("value") or "")
         if not text.strip():
             return {"response_action": "errors", "errors": {"answer": "回答を入力してください。"}}
         question = self._question(int(metadata))
-        msg = self._messages(question)
-        self._post_to_asker(question, [
-            section(f"*{msg.hr_answer_label}*\n{text}"),
-            context(f"{msg.hr_answer_question}: {question['question'][:300]}")], f"{msg.hr_answer_label}: {text[:200]}")
-        self.service.review_queue().record_answer(self._item(question["id"])["id"], text, by=user_id)
+        if not self.service.review_queue().record_answer(self._item(question["id"])["id"], text, by=user_id):
+            return {"response_action": "errors", "errors": {"answer": "この質問にはすでに回答を送っています。"}}
         return None
+
+    def deliver_answer(self, user_id: str, metadata: str) -> None:
+        """Post HR's recorded answer to the asker, where they asked, marked as HR's.
+
+        If Slack refuses the post, the answer is withdrawn so HR can send it again, and HR is told."""
+        question = self._question(int(metadata))
+        item = self._item(question["id"])
+        text, msg = item.get("hr_answer") or "", self._messages(question)
+        if not text or item.get("answered_by") != user_id:
+            return
+        try:
+            self._post_to_asker(question, [
+                section(f"*{msg.hr_answer_label}*\n{text}"),
+                context(f"{msg.hr_answer_question}: {question['question'][:300]}")],
+                f"{msg.hr_answer_label}: {text[:200]}")
+        except SlackApiError as exc:
+            error = exc.response.get("error", "") if isinstance(exc.response.data, dict) else ""
+            log.warning("HR answer to question %s refused by Slack (%s)", question["id"], error)
+            self.service.review_queue().withdraw_answer(item["id"], by=user_id)
+            self._tell(user_id, f"回答を質問者に送れませんでした（{error or 'Slackのエラー'}）。"
+                                "確認待ちの質問から、もう一度「回答する」で送ってください。")
 
     def add_modal(self, user_id: str, question_id: int) -> dict[str, Any]:
         self.require_hr(user_id)

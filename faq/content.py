@@ -108,6 +108,8 @@ class MessageSet(BaseModel):
     updated_label: str
     empty_question: str
     my_number_warning: str
+    my_number_warning_private: str
+    ask_hr_not_yours: str
     feedback_thanks: str
     feedback_sorry: str
     ask_hr_button: str
@@ -304,7 +306,10 @@ def load_entry_files(location: Path, problems: list[Problem]) -> list[tuple[str,
             problems.append(Problem(str(location), None, None, "no entry files (*.yaml) found"))
     loaded: list[tuple[str, Entry]] = []
     for path in paths:
+        reported = len(problems)
         raw = _read_yaml(path, problems)
+        if len(problems) > reported:
+            continue  # an unreadable file is one problem, not also "not a mapping"
         items = raw if isinstance(raw, list) else [raw]
         for item in items:
             entry = parse_entry(item, path.name, problems)

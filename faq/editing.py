@@ -67,11 +67,11 @@ class Editor:
 
     def rollback(self, entry_id: str, version: int, *, by: str) -> int:
         """Make an old revision current again, as a new revision."""
+        _, current = self._existing(entry_id)
         old = self.service.store.revision(entry_id, version)
         if old is None:
             raise KeyError(f"entry {entry_id} has no revision {version}; `faqbot faq history {entry_id}` "
                            "lists them")
-        _, current = self._existing(entry_id)
         return self.save(old, by=by, expected_version=current, action=f"rollback to {version}")
 
     def add_phrasing(self, entry_id: str, text: str, *, by: str) -> int:

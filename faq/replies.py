@@ -80,15 +80,18 @@ def _heading(part: Decision, content: FaqContent, msg: MessageSet) -> str:
     return msg.text("part_heading", question=_question(entry, part.language) if entry else part.question)
 
 
-def compose(decision: Decision, content: FaqContent) -> Reply:
-    """The reply for ``decision``; never states anything but curated content."""
+def compose(decision: Decision, content: FaqContent, *, hr_notified: bool = False) -> Reply:
+    """The reply for ``decision``; never states anything but curated content.
+
+    An escalation says exactly one next step: HR has the question and will answer
+    (``hr_notified``), or whom to contact."""
     lang = decision.language
     msg: MessageSet = content.messages.en if lang == "en" else content.messages.ja
     if decision.parts:
         return Reply(outcome=decision.outcome, language=lang, body="", entry_id=decision.entry_id,
                      warning=msg.text("my_number_warning") if decision.contains_my_number else None,
-                     parts=[compose(part, content).model_copy(update={"heading": _heading(part, content, msg)})
-                            for part in decision.parts])
+                     parts=[compose(part, content, hr_notified=hr_notified).model_copy(
+                         update={"heading": _heading(part, content, msg)}) for part in decision.parts])
     entry = content.entry(decision.entry_id) if decision.entry_id else None
     reply = Reply(
         outcome=decision.outcome, language=lang, body="",
@@ -114,11 +117,10 @@ def compose(decision: Decision, content: FaqContent) -> Reply:
                 reply.choices.append(Choice(entry_id=e.id, question=_question(e, lang)))
         reply.footer = msg.text("clarify_none")
     elif decision.outcome is Outcome.ESCALATE:
-        if entry:
-            reply.entry_id = entry.id
-            reply.body = f"{_answer(entry, lang)}{' ' if lang == 'en' else ''}{msg.text('escalate_entry_suffix')}"
-        else:
-            reply.body = msg.text("escalate_generic")
+        opening = _answer(entry, lang) if entry else msg.text("escalate_generic")
+        reply.entry_id = entry.id if entry else None
+        next_step = msg.text("escalate_hr_notified" if hr_notified else "escalate_entry_suffix")
+        reply.body = f"{opening}{' ' if lang == 'en' else ''}{next_step}"
     elif entry:
         reply.entry_id = entry.id
         reply.body = _answer(entry, lang)

@@ -120,12 +120,24 @@ class ReviewQueue:
                        "where id = (select group_id from review_items where id = ?) and status = 'open'",
                        [now(), by, item_id])
 
-    def record_answer(self, item_id: int, text: str, *, by: str) -> None:
-        """HR answered this person directly: the item is closed."""
+    def record_answer(self, item_id: int, text: str, *, by: str) -> bool:
+        """HR answered this person directly: the item is closed. False when it already had an
+        answer, so a second submission never sends the person a second copy."""
         with self.store.transaction() as db:
-            db.execute("update review_items set status = 'done', hr_answer = ?, answered_by = ?, updated_at = ?, "
-                       "updated_by = ? where id = ?", [text, by, now(), by, item_id])
-            self._settle_group(db, item_id, by)
+            claimed = db.execute("update review_items set status = 'done', hr_answer = ?, answered_by = ?, "
+                                 "updated_at = ?, updated_by = ? where id = ? and hr_answer is null",
+                                 [text, by, now(), by, item_id]).rowcount == 1
+            if claimed:
+                self._settle_group(db, item_id, by)
+            return claimed
+
+    def withdraw_answer(self, item_id: int, *, by: str) -> None:
+        """The answer could not be delivered: the item is HR's to answer again (対応中)."""
+        with self.store.transaction() as db:
+            db.execute("update review_items set status = 'in_progress', hr_answer = null, answered_by = null, "
+                       "updated_at = ?, updated_by = ? where id = ?", [now(), by, item_id])
+            db.execute("update review_groups set status = 'in_progress', updated_at = ?, updated_by = ? "
+                       "where id = (select group_id from review_items where id = ?)", [now(), by, item_id])
 
     def close_item(self, item_id: int, status: str, *, by: str) -> None:
         with self.store.transaction() as db:

@@ -99,11 +99,12 @@ class FaqService:
         With ``tell_hr``, an escalation's HR post is queued in the same write as the log row."""
         answerer = self.answerer()
         decision = answerer.decide(question)
-        reply = compose(decision, answerer.content)
+        tell = tell_hr and log_question and decision.outcome is Outcome.ESCALATE
+        reply = compose(decision, answerer.content, hr_notified=tell)
         question_id = None
         if log_question:
             question_id = self.store.log_question(
                 decision, channel_kind=channel_kind, user_id=user_id, event_id=event_id,
                 channel_id=channel_id, thread_ts=thread_ts, message_ts=message_ts,
-                hr_post_reason="escalate" if tell_hr and decision.outcome is Outcome.ESCALATE else None)
+                hr_post_reason="escalate" if tell else None)
         return Answered(decision, reply, question_id)

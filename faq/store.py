@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -28,11 +27,6 @@ DEFAULT_RETENTION_DAYS = 180
 HR_POST_LEASE_SECONDS = 60
 BUSY_TIMEOUT_MS = 10_000
 SHIPPED_BY = "system:shipped-faq"
-
-
-def database_path() -> Path:
-    """``DATABASE_PATH`` if set, else data/faqbot.db under the working directory."""
-    return Path(os.environ.get("DATABASE_PATH") or DEFAULT_DATABASE_PATH)
 
 
 def now() -> str:

@@ -1,7 +1,14 @@
-"""Export and import the FAQ as one YAML file: round-trips without loss, imports all or nothing."""
+"""Export and import the FAQ as one YAML file: round-trips without loss, imports all or nothing.
+
+The export's header comment records the version each entry was exported from. On import,
+an entry still at that version imports cleanly, whoever edited it before; only an entry
+changed since the export needs ``force``, so overwriting someone's work stays deliberate.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,10 +19,28 @@ from faq.editing import Editor
 from faq.models import Entry
 
 
-def export_yaml(entries: list[Entry]) -> str:
-    """Every entry (retired ones too) in the same shape as the content files."""
+VERSIONS_HEADER = "# exported versions (faqbot faq import compares them; keep this line): "
+_VERSIONS = re.compile("^" + re.escape(VERSIONS_HEADER) + r"(\{.*\})$", re.MULTILINE)
+
+
+def export_yaml(entries: list[Entry], versions: dict[str, int]) -> str:
+    """Every entry (retired ones too) in the same shape as the content files, after a comment
+    line with the version of each."""
     data = [e.model_dump(mode="json") for e in sorted(entries, key=lambda e: e.id)]
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    header = VERSIONS_HEADER + json.dumps(dict(sorted(versions.items())), separators=(",", ":"))
+    return header + "\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def exported_versions(text: str) -> dict[str, int]:
+    """The versions an export was made from; empty for a file written by hand."""
+    found = _VERSIONS.search(text)
+    if not found:
+        return {}
+    try:
+        raw = json.loads(found.group(1))
+    except json.JSONDecodeError:
+        return {}
+    return {str(k): v for k, v in raw.items() if isinstance(v, int)} if isinstance(raw, dict) else {}
 
 
 @dataclass
@@ -23,7 +48,8 @@ class ImportPlan:
     added: list[Entry] = field(default_factory=list)
     updated: list[Entry] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    edited_by_hr: list[str] = field(default_factory=list)
+    # Entries that would overwrite work the file does not contain: id -> why.
+    conflicts: dict[str, str] = field(default_factory=dict)
 
 
 def plan_import(editor: Editor, path: Path) -> ImportPlan:
@@ -33,6 +59,7 @@ def plan_import(editor: Editor, path: Path) -> ImportPlan:
     problems += validate_entries(loaded, editor.service.content.notices)
     if problems:
         raise ContentError(problems)
+    versions = exported_versions(path.read_text(encoding="utf-8")) if path.is_file() else {}
     plan = ImportPlan()
     for _, entry in loaded:
         row = editor.service.store.entry_row(entry.id)
@@ -42,20 +69,25 @@ def plan_import(editor: Editor, path: Path) -> ImportPlan:
             plan.unchanged.append(entry.id)
         else:
             plan.updated.append(entry)
-            if row["edited_by_hr"]:
-                plan.edited_by_hr.append(entry.id)
+            base = versions.get(entry.id)
+            if base is not None and base != row["version"]:
+                plan.conflicts[entry.id] = (f"changed since the export (the file was exported from v{base}, "
+                                            f"the FAQ is now at v{row['version']})")
+            elif base is None and row["edited_by_hr"]:
+                plan.conflicts[entry.id] = "edited by HR, and the file does not say which version it started from"
     return plan
 
 
 def apply_import(editor: Editor, plan: ImportPlan, *, by: str, force: bool) -> None:
-    """All or nothing: refused whole when it would overwrite HR's edits without ``force``."""
-    if plan.edited_by_hr and not force:
-        raise ContentError([Problem(e, e, None, "edited by HR since it was shipped; use --force to overwrite")
-                            for e in plan.edited_by_hr])
+    """All or nothing: refused whole when it would overwrite changes it does not contain,
+    unless ``force``."""
+    if plan.conflicts and not force:
+        raise ContentError([Problem(e, e, None, f"{why}; use --force to overwrite")
+                            for e, why in plan.conflicts.items()])
     store = editor.service.store
     with store.transaction():
         for entry in plan.added:
             store.save_entry(entry, changed_by=by, expected_version=None, action="import")
         for entry in plan.updated:
             store.save_entry(entry, changed_by=by, expected_version=store.entry_row(entry.id)["version"],
-                             action="import --force" if entry.id in plan.edited_by_hr else "import")
+                             action="import --force" if entry.id in plan.conflicts else "import")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.blocks import escape, fit, hr_post_blocks, home_view, reply_blocks
+from bot.blocks import escape, fit, hr_post_blocks, home_view, reply_blocks, slack_to_plain
 from faq.models import Candidate, Decision, Outcome
 from faq.replies import compose
 
@@ -41,15 +41,35 @@ def test_clarify_blocks_are_buttons_with_question_and_entry(content):
     assert {json.loads(b["value"])["e"] for b in buttons} == {c.entry_id for c in decision.candidates}
 
 
-def test_escalation_says_hr_was_told_only_when_it_was(content):
-    reply = compose(Decision(question="q", language="ja", outcome=Outcome.ESCALATE), content)
-    told = json.dumps(reply_blocks(reply, content.messages.ja, 1, hr_notified=True), ensure_ascii=False)
-    assert "083-252-0288" in told and "人事課にもこのご質問を伝えました" in told
-    assert "伝えました" not in json.dumps(reply_blocks(reply, content.messages.ja, 1), ensure_ascii=False)
+def test_escalation_says_one_next_step(content):
+    """Told HR: wait here, call only if urgent. Not told (local chat): whom to contact."""
+    decision = Decision(question="q", language="ja", outcome=Outcome.ESCALATE, entry_id="not-in-notice-ransom")
+    for d in (decision, decision.model_copy(update={"entry_id": None})):
+        told = json.dumps(reply_blocks(compose(d, content, hr_notified=True), content.messages.ja, 1),
+                          ensure_ascii=False)
+        assert "人事課に伝えました" in told and "お返事します" in told and "お急ぎの場合は" in told
+        assert "083-252-0288" in told and "お問い合わせください" not in told and "人事課にも" not in told
+        untold = compose(d, content).body
+        assert "お問い合わせください" in untold and "伝えました" not in untold
+    english = compose(decision.model_copy(update={"language": "en"}), content, hr_notified=True).body
+    assert "answer you here" in english and "Please contact" not in english
+
+
+def test_hr_post_shows_a_plain_question_escaped_once(content):
+    blocks = hr_post_blocks(content.messages.ja, reason="escalate", question="A&B の <!here> 申請は？",
+                            user_id="U0ASKER1", place="DM", guesses=[])
+    text = json.dumps(blocks, ensure_ascii=False)
+    assert "A&amp;B の &lt;!here&gt; 申請は？" in text and "&amp;amp;" not in text
+
+
+def test_slack_text_becomes_plain_text():
+    assert slack_to_plain("<@UBOT0001> A&amp;B の申請は &lt;いつ&gt;？ <@U0OTHER|sato>") == "A&B の申請は <いつ>？"
+    assert slack_to_plain("<https://example.com|案内> と <#C0GEN|general> と <!here>") == "案内 と #general と @here"
+    assert slack_to_plain("<mailto:a@example.com|a@example.com>") == "a@example.com"
 
 
 def test_hr_post_escapes_the_question_and_shows_guesses(content):
-    blocks = hr_post_blocks(content.messages.ja, reason="escalate", question="&lt;!here&gt; 給与は？",
+    blocks = hr_post_blocks(content.messages.ja, reason="escalate", question="<!here> 給与は？",
                             user_id="U0ASKER1", place="DM", guesses=[("leak", 0.41)])
     text = json.dumps(blocks, ensure_ascii=False)
     assert "<!here>" not in text and "&lt;!here&gt;" in text and "leak (0.41)" in text and "<@U0ASKER1>" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import multiprocessing
 import os
@@ -55,25 +56,60 @@ def test_import_is_all_or_nothing(tmp_path):
     assert "（更新）" not in json.dumps(_exported(tmp_path), ensure_ascii=False)
 
 
-def test_import_never_silently_overwrites_hr_edits(tmp_path):
-    store = Store(tmp_path / "hr.db")
-    service = FaqService.open(store)
-    editor = Editor(service)
-    entry, version = editor.current("leak")
-    editor.save(entry.model_copy(update={"answer": "人事課が直した回答です。"}), by="U0HR", expected_version=version)
-    shipped = tmp_path / "shipped.yaml"
+def _edit_export(tmp_path: Path, entry_id: str, answer: str) -> Path:
+    """HR's round trip: export, change one answer in the file (the header line is kept)."""
+    out = tmp_path / "faq.yaml"
+    assert run(tmp_path, "faq", "export", "--out", str(out)).returncode == 0
+    text = out.read_text(encoding="utf-8")
+    entries = yaml.safe_load(text)
+    for e in entries:
+        if e["id"] == entry_id:
+            e["answer"] = answer
+    header = text.splitlines()[0]
+    out.write_text(header + "\n" + yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    return out
+
+
+def _hr_edit(tmp_path: Path, entry_id: str, answer: str) -> Editor:
+    editor = Editor(FaqService.open(Store(tmp_path / "hr.db")))
+    entry, version = editor.current(entry_id)
+    editor.save(entry.model_copy(update={"answer": answer}), by="U0HR", expected_version=version)
+    return editor
+
+
+def test_import_never_silently_overwrites_a_change_made_since_the_export(tmp_path):
+    edited = _edit_export(tmp_path, "leak", "外部に転送された痕跡は確認されていません。")
+    editor = _hr_edit(tmp_path, "leak", "人事課が直した回答です。")  # a colleague, meanwhile
+    refused = run(tmp_path, "faq", "import", str(edited))
+    assert refused.returncode == 1 and "--force" in refused.stderr and "exported from v1" in refused.stderr
+    assert editor.current("leak")[0].answer == "人事課が直した回答です。"
+    forced = run(tmp_path, "faq", "import", str(edited), "--force")
+    assert forced.returncode == 0
+    history = run(tmp_path, "faq", "history", "leak").stdout
+    assert "import --force" in history and "cli:" in history
+
+
+def test_export_edit_import_of_an_hr_edited_entry_needs_no_force(tmp_path):
+    editor = _hr_edit(tmp_path, "leak", "人事課が直した回答です。")  # v2, edited by HR long ago
+    edited = _edit_export(tmp_path, "leak", "人事課がもう一度直した回答です。")
+    result = run(tmp_path, "faq", "import", str(edited))
+    assert result.returncode == 0, result.stderr
+    assert "updated 1" in result.stdout
+    assert editor.current("leak")[0].answer == "人事課がもう一度直した回答です。"
+    assert [r["action"] for r in editor.service.store.revisions("leak")] == ["import", "edit", "import"]
+
+
+def test_a_hand_written_file_still_protects_hr_edits(tmp_path):
+    editor = _hr_edit(tmp_path, "leak", "人事課が直した回答です。")
     entries = _exported(tmp_path)
     for e in entries:
         if e["id"] == "leak":
             e["answer"] = "外部に転送された痕跡は確認されていません。"
-    shipped.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
-    refused = run(tmp_path, "faq", "import", str(shipped))
+    plain = tmp_path / "plain.yaml"  # no header line: which version it started from is unknown
+    plain.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    refused = run(tmp_path, "faq", "import", str(plain))
     assert refused.returncode == 1 and "--force" in refused.stderr
     assert editor.current("leak")[0].answer == "人事課が直した回答です。"
-    forced = run(tmp_path, "faq", "import", str(shipped), "--force")
-    assert forced.returncode == 0
-    history = run(tmp_path, "faq", "history", "leak").stdout
-    assert "import --force" in history and "cli:" in history
 
 
 def test_history_and_rollback(tmp_path):
@@ -142,3 +178,62 @@ def test_two_processes_editing_at_once_lose_nothing(tmp_path):
     leak = {e.id: e for e in store.entries()}["leak"]
     assert len([p for p in leak.phrasings if p.startswith("追加の言い方")]) == 30
     assert [r["version"] for r in store.revisions("leak")] == list(range(1, 32))
+
+
+def test_purge_everything_asks_first_and_negative_days_are_refused(tmp_path):
+    store = Store(tmp_path / "hr.db")
+    FaqService.open(store)
+    store.log_question(Decision(question="今日の質問", language="ja", outcome=Outcome.ESCALATE),
+                       channel_kind="im", user_id="U1")
+    # A minute old: "older than 0 days" is everything before now, at one-second resolution.
+    store.db.execute("update questions set asked_at = ?",
+                     [(dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)).isoformat(timespec="seconds")])
+    negative = run(tmp_path, "purge", "--older-than", "-1")
+    assert negative.returncode == 2 and "-1" in negative.stderr
+    unanswered = run(tmp_path, "purge", "--older-than", "0")  # no one at the keyboard to say yes
+    assert unanswered.returncode == 1 and "Aborted" in unanswered.stderr
+    assert store.db["questions"].count == 1
+    assert "removed 1" in run(tmp_path, "purge", "--older-than", "0", "--yes").stdout
+    assert store.db["questions"].count == 0
+
+
+def test_backup_refuses_the_live_database_and_an_unwritable_path(tmp_path):
+    FaqService.open(Store(tmp_path / "hr.db"))
+    onto_itself = run(tmp_path, "backup", str(tmp_path / "hr.db"))
+    assert onto_itself.returncode == 1 and "is the live database" in onto_itself.stderr
+    assert "backed up" not in onto_itself.stdout
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    unwritable = run(tmp_path, "backup", str(blocker / "copy.db"))
+    assert unwritable.returncode == 1 and "Traceback" not in unwritable.stderr
+    assert f"cannot write the backup to {blocker / 'copy.db'}" in unwritable.stderr
+
+
+def test_rollback_of_an_unknown_entry_names_the_entry(tmp_path):
+    result = run(tmp_path, "faq", "rollback", "nope", "1")
+    assert result.returncode == 1 and "no entry nope" in result.stderr and "revision" not in result.stderr
+
+
+def test_a_malformed_yaml_file_is_one_problem(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- id: leak\n  answer: [unclosed\n", encoding="utf-8")
+    result = run(tmp_path, "faq", "import", str(bad))
+    assert result.returncode == 1
+    problems = [line for line in result.stderr.splitlines() if line.startswith("bad.yaml")]
+    assert len(problems) == 1 and "not valid YAML" in problems[0], result.stderr
+
+
+def test_local_chat_questions_reach_review_and_stats_when_counted(tmp_path):
+    def chat(*flags: str) -> None:
+        env = {**os.environ, "DATABASE_PATH": str(tmp_path / "hr.db")}
+        done = subprocess.run([sys.executable, "-m", "bot.cli", "chat", *flags], input="育休の申請はどこ？\n情報は漏れたの？\nexit\n",
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+
+    chat()
+    assert json.loads(run(tmp_path, "stats", "--json").stdout)["questions"] == 0  # trying the bot is not data
+    chat("--count")
+    stats = json.loads(run(tmp_path, "stats", "--json").stdout)
+    assert stats["questions"] == 2 and stats["open_review_items"] == 1
+    [group] = json.loads(run(tmp_path, "review", "list", "--json").stdout)
+    assert group["representative"] == "育休の申請はどこ？"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bot import admin_blocks as ab
 from bench.slack_requests import (block_action, direct_message, mention, slash_command, view_action,
                                   view_submission)
-from tests.slack_app import HR_CHANNEL, HR_USER
+from tests.slack_app import HR_CHANNEL, HR_USER, start_app
 from faq.content import load_content
 
 SHIPPED = len(load_content().entries)  # entries in the shipped FAQ
@@ -226,3 +228,75 @@ def test_hr_app_home_lists_entries_by_dm(slack_app, stub):
     slack_app.form(press(ab.ADMIN_LIST, "all", stub.response_url(), user=HR_USER, container_type="view"))
     [listing] = [c for c in stub.calls_to("chat.postMessage", channel=HR_USER)]
     assert f"FAQエントリ: {SHIPPED} 件" in json.dumps(listing.params["blocks"], ensure_ascii=False)
+
+
+@pytest.fixture
+def patient_app(stub, db_path):
+    """The app with a Web API timeout long enough to outlast a held Slack answer."""
+    running, server = start_app(stub, db_path, slack_api_timeout=25.0)
+    yield running
+    running.bot.notifier.stop()
+    server.shutdown()
+    server.server_close()
+    running.executor.shutdown(wait=True)
+
+
+def test_hr_answer_is_acknowledged_before_slack_answers_and_sent_once(patient_app, stub):
+    qid = _escalated_mention(patient_app, ts="1700003000.000100", event_id="EvSlow")
+    stub.wait_for("chat.postMessage", channel=HR_CHANNEL)
+    slow = stub.hold("chat.postMessage")
+    submission = view_submission(ab.ANSWER_MODAL, {"answer": "後日ご案内します。"}, private_metadata=str(qid),
+                                 user=HR_USER)
+    try:
+        status, text = patient_app.form(submission, settle=False)  # Slack still holds the post
+        assert status == 200 and text in ("", "{}")
+        status, text = patient_app.form(submission, settle=False)  # HR submits again
+        refused = json.loads(text)
+        assert refused["response_action"] == "errors" and "すでに回答" in refused["errors"]["answer"]
+    finally:
+        slow.set()
+    patient_app.executor.wait_idle()
+    answers = [c for c in stub.calls_to("chat.postMessage", channel="C0GENERAL", thread_ts="1700003000.000100")
+               if "人事課からの回答" in json.dumps(c.params.get("blocks"), ensure_ascii=False)]
+    assert len(answers) == 1
+
+
+def test_a_refused_hr_answer_can_be_sent_again(slack_app, stub):
+    qid = _escalated_mention(slack_app, ts="1700003100.000100", event_id="EvRefused")
+    stub.wait_for("chat.postMessage", channel=HR_CHANNEL)
+    stub.fail("chat.postMessage", error="channel_not_found", when=lambda p: p.get("channel") == "C0GENERAL")
+    submission = view_submission(ab.ANSWER_MODAL, {"answer": "後日ご案内します。"}, private_metadata=str(qid),
+                                 user=HR_USER)
+    slack_app.form(submission)
+    assert "送れませんでした" in stub.calls_to("chat.postMessage", channel=HR_USER)[-1].params["text"]
+    assert slack_app.rows("review_items")[0]["status"] == "in_progress"
+    status, text = slack_app.form(submission)
+    assert text in ("", "{}") and slack_app.rows("review_items")[0]["status"] == "done"
+
+
+def test_hr_sees_a_question_escaped_once_and_faq_gets_it_without_mentions(slack_app, stub):
+    asked = "停止中に出したA&amp;Bの書類は届いている？ <@U0OTHER>"
+    qid = _escalated_mention(slack_app, text=asked, ts="1700003200.000100", event_id="EvAmp")
+    [hr_post] = stub.wait_for("chat.postMessage", channel=HR_CHANNEL)
+    posted = json.dumps(hr_post.params["blocks"], ensure_ascii=False)
+    assert "A&amp;Bの書類" in posted and "&amp;amp;" not in posted
+    slack_app.form(block_action(ab.REVIEW_ADD, str(qid), stub.response_url(), user=HR_USER, channel=HR_CHANNEL))
+    shown = json.dumps(_modal(slack_app, ab.ADD_MODAL)["blocks"], ensure_ascii=False)
+    assert "A&amp;Bの書類" in shown and "&amp;amp;" not in shown
+    slack_app.form(view_submission(ab.ADD_MODAL, {"target": {"value": "service-restored"}},
+                                   private_metadata=str(qid), user=HR_USER))
+    phrasings = json.loads(slack_app.store.entry_row("service-restored")["data"])["phrasings"]
+    assert "停止中に出したA&Bの書類は届いている？" in phrasings
+    assert not [p for p in phrasings if "<@" in p or "&amp;" in p]
+
+
+def test_a_new_entry_prefill_fits_the_inputs(slack_app, stub):
+    qid = _escalated_mention(slack_app, text="会議室の予約は？" + "あ" * 4000, ts="1700003300.000100",
+                             event_id="EvLong")
+    status, text = slack_app.form(view_submission(ab.ADD_MODAL, {"target": {"value": ab.NEW_ENTRY}},
+                                                  private_metadata=str(qid), user=HR_USER))
+    view = json.loads(text)["view"]
+    for block in view["blocks"]:
+        element = block.get("element") or {}
+        if element.get("type") == "plain_text_input" and "initial_value" in element:
+            assert len(element["initial_value"]) <= element.get("max_length", 3000), block["block_id"]

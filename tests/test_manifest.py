@@ -1,5 +1,6 @@
 """The manifest asks for what the app listens to, and no more."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -15,7 +16,33 @@ def test_manifest_matches_the_listeners():
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == ["app_mentions:read", "chat:write", "commands",
-                                                                  "im:history"]
+                                                                  "files:write", "im:history"]
+
+
+def test_command_descriptions_name_no_configuration():
+    """Every user sees the slash commands' descriptions; settings are not their business."""
+    manifest = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
+    for command in manifest["features"]["slash_commands"]:
+        assert not re.search(r"[A-Z]{2,}_[A-Z]+", command["description"] + command.get("usage_hint", ""))
+
+
+def test_standin_refuses_what_the_manifest_does_not_grant():
+    from bench.slack_standin import StubSlack
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    stub = StubSlack(scopes=frozenset({"chat:write"}))
+    try:
+        client = WebClient(token="xoxb-scoped", base_url=stub.api_url)
+        assert client.chat_postMessage(channel="C1", text="ok")["ok"]
+        try:
+            client.files_upload_v2(channel="C1", content=b"png", filename="chart.png")
+        except SlackApiError as exc:
+            assert exc.response["error"] == "missing_scope" and exc.response["needed"] == "files:write"
+        else:
+            raise AssertionError("files:write was not enforced")
+    finally:
+        stub.close()
 
 
 def test_procfile_runs_both_modes():

@@ -44,6 +44,7 @@ def test_serve_answers_a_signed_mention(tmp_path, stub):
         proc.terminate()
         output = proc.communicate(timeout=30)[0]
     assert "xoxb-serve-test" not in output and "サービスは復旧した" not in output
+    assert "warning: HR_USER_IDS is empty" in output
 
 
 def test_missing_configuration_names_every_variable(tmp_path):

@@ -29,11 +29,12 @@ def register(app: App, conversation: Conversation) -> None:
         respond(blocks=blocks, text=text, response_type="ephemeral", replace_original=False)
 
     @app.action(ASK_HR)
-    def hand_over_to_hr(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
+    def hand_over_to_hr(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         question_id = _question_id(action)
         if question_id is not None:
-            respond(text=conversation.ask_hr(question_id), response_type="ephemeral", replace_original=True)
+            respond(text=conversation.ask_hr(question_id, body["user"]["id"]), response_type="ephemeral",
+                    replace_original=True)
 
     @app.action(re.compile(rf"^{CLARIFY_PICK}_\d+$"))
     def show_chosen_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,

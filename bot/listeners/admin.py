@@ -48,14 +48,19 @@ def register(app: App, conversation: Conversation, desk: HrDesk) -> None:
                 _reply(body, respond, client, text=refused())
         return listener
 
-    def hr_view(handler: Callable[[str, dict[str, Any], str], dict[str, Any] | None],
-                first_block: str) -> Callable[..., None]:
+    def hr_view(handler: Callable[[str, dict[str, Any], str], dict[str, Any] | None], first_block: str,
+                then: Callable[[str, str], None] | None = None) -> Callable[..., None]:
+        """Check and store the submission, acknowledge, and only then call ``then`` for the
+        Web API work: Slack waits at most 3 s for the acknowledgement."""
         def listener(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+            metadata = view.get("private_metadata", "")
             try:
-                response = handler(_user(body), view["state"]["values"], view.get("private_metadata", ""))
+                response = handler(_user(body), view["state"]["values"], metadata)
             except NotHr:
                 response = {"response_action": "errors", "errors": {first_block: refused()}}
             ack(**response) if response else ack()
+            if then is not None and response is None:
+                then(_user(body), metadata)
         return listener
 
     @app.command("/faq-admin")
@@ -95,6 +100,6 @@ def register(app: App, conversation: Conversation, desk: HrDesk) -> None:
         b, r, c, text=desk.notify_group(_user(b), int(_value(b))))))
 
     app.view(ab.ENTRY_MODAL)(hr_view(desk.submit_entry, "question"))
-    app.view(ab.ANSWER_MODAL)(hr_view(desk.submit_answer, "answer"))
+    app.view(ab.ANSWER_MODAL)(hr_view(desk.submit_answer, "answer", then=desk.deliver_answer))
     app.view(ab.ADD_MODAL)(hr_view(desk.submit_add, "target"))
     app.view(ab.SYNONYMS_MODAL)(hr_view(desk.submit_synonyms, "synonyms"))

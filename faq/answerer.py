@@ -14,7 +14,7 @@ from faq.focus import Focus, asks, points_back
 from faq.parts import Splitter
 from faq.matcher import Matcher, Scored
 from faq.models import Candidate, Decision, Entry, EntryKind, Outcome
-from faq.normalize import Analysis, Normalizer, clean, kanji_share
+from faq.normalize import Analysis, Language, Normalizer, clean, kanji_share
 from faq.privacy import mask_my_numbers
 
 # Matching looks at the start of a message; a 50,000-character paste decides no better.
@@ -51,12 +51,27 @@ class Answerer:
         analysis = self._analyze(text)
         alone = self._decide(analysis, flags)
         short = len(analysis.tokens) <= self.config.follow_up_max_words
-        if follows and (points_back(text) or (short and alone.outcome is not Outcome.ANSWER)):
-            previous = self._analyze(follows[:MAX_MATCH_CHARS]).tokens
-            in_context = self._decide(analysis.plus_context(previous, self.config.follow_up_context_weight), flags)
-            if in_context.outcome is Outcome.ANSWER:
-                return in_context.model_copy(update={"follow_up": True})
+        elliptic = points_back(text) or (short and alone.outcome is not Outcome.ANSWER)
+        unplaced = alone.outcome in (Outcome.CLARIFY, Outcome.ESCALATE) and alone.entry_id is None
+        if follows and (elliptic or unplaced):
+            previous = self._analyze(follows[:MAX_MATCH_CHARS], analysis.language)
+            # 「電話番号は？」 alone offers three contacts; the previous question picks one of them.
+            decided = (self._pick(previous, alone, analysis, flags) if alone.outcome is Outcome.CLARIFY
+                       else self._decide(analysis.plus_context(previous.tokens, self.config.follow_up_context_weight),
+                                         flags))
+            answered_alone = alone.outcome is Outcome.ANSWER
+            if (decided is not None and decided.outcome is Outcome.ANSWER
+                    and (not answered_alone or decided.score > alone.score)):
+                return decided.model_copy(update={"follow_up": True})
         return alone
+
+    def _pick(self, previous: Analysis, offered: Decision, analysis: Analysis, flags: dict) -> Decision | None:
+        """The one of ``offered``'s candidates that the previous question clearly favours, if any."""
+        ids = {c.entry_id for c in offered.candidates}
+        ranked = [s for s in self.matcher.rank(previous) if s.entry_id in ids]
+        if not ranked or (len(ranked) > 1 and ranked[0].score - ranked[1].score < self.config.answer_min_margin):
+            return None
+        return self._answer(ranked[0], analysis, offered.candidates, {**flags, "language": analysis.language})
 
     def _decide_parts(self, pieces: list[str], flags: dict) -> Decision | None:
         """One decision per question, kept only when each part is a question of its own: answered,
@@ -132,11 +147,11 @@ class Answerer:
         return Decision(outcome=outcome, entry_id=entry_id, score=round(top.score, 4),
                         candidates=candidates, **base)
 
-    def _analyze(self, text: str) -> Analysis:
+    def _analyze(self, text: str, language: Language | None = None) -> Analysis:
         """The asking part of the message, with the rest of it as weaker context."""
         whole = self._focus.without_formulas(self._without_greeting(text))
         asking = self._focus.asking_part(whole)
-        analysis = self.normalizer.analyze(asking)
+        analysis = self.normalizer.analyze(asking, language)
         if asking == whole:
             return analysis
         return analysis.with_context(self.normalizer.analyze(whole, analysis.language))

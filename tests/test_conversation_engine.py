@@ -62,3 +62,14 @@ def test_conversation_report_counts_follow_ups_and_exact_parts(answerer):
     assert (data["first_turns"], data["follow_up_turns"]) == (1.0, 1.0)
     assert data["multi_exact"] == 1.0
     assert data["one_question_kept_whole"] == 0.5  # the second Multi expects one question, got two
+
+
+def test_shipped_conversation_set_stays_understood(answerer):
+    """The labelled threads and several-question messages: a regression guard, as examples.jsonl is."""
+    from faq.content import CONTENT_DIR
+    from faq.evaluate import read_conversations
+
+    data = evaluate_conversations(read_conversations(CONTENT_DIR / "conversations.jsonl"), answerer.decide).as_dict()
+    assert data["follow_up_turns"] >= 0.75, data["misses"]
+    assert data["multi_exact"] >= 0.85, data["misses"]
+    assert data["one_question_kept_whole"] >= 0.85, data["misses"]

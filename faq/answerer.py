@@ -61,7 +61,7 @@ class Answerer:
                                          flags))
             answered_alone = alone.outcome is Outcome.ANSWER
             if (decided is not None and decided.outcome is Outcome.ANSWER
-                    and (not answered_alone or decided.score > alone.score)):
+                    and (not answered_alone or decided.entry_id == alone.entry_id or decided.score > alone.score)):
                 return decided.model_copy(update={"follow_up": True})
         return alone
 

@@ -11,11 +11,11 @@ import click
 
 from bot.admin_cli import COMMANDS as ADMIN_COMMANDS, open_service
 from bot.cli_config import current_config
+from bot.local_chat import LocalChat
 from bot.logs import configure_logging
 from bot.settings import LOG_LEVELS
 from faq.evaluate import (Labelled, evaluate, evaluate_conversations, is_conversation_file,
                           read_conversations)
-from faq.models import Outcome
 
 EXIT_WORDS = {"exit", "quit", "bye", "終了", "おわり"}
 
@@ -63,8 +63,7 @@ def chat(count: bool) -> None:
     # "cli" questions are left out of stats and review; "local" ones are counted like Slack's.
     kind = "local" if count else "cli"
     click.echo(service.content.messages.ja.chat_welcome)
-    choices: list[str] = []  # the last clarify's candidates: typing 1-3 picks one, like the buttons
-    asked: int | None = None
+    session = LocalChat(service, user, kind, click.echo)
     while True:
         try:
             question = input("\n> ")
@@ -73,24 +72,7 @@ def chat(count: bool) -> None:
             return
         if question.strip().lower() in EXIT_WORDS:
             return
-        pick = question.strip()
-        if choices and pick.isdigit() and 1 <= int(pick) <= len(choices) and asked is not None:
-            entry_id = choices[int(pick) - 1]
-            service.store.record_choice(asked, user, entry_id)
-            reply = service.entry_reply(entry_id, (service.store.question(asked) or {}).get("language") or "ja")
-            choices = []
-            if reply is not None:
-                click.echo("\n" + reply.as_text())
-            continue
-        answered = service.ask(question, channel_kind=kind, user_id=user)
-        choices = [c.entry_id for c in answered.reply.choices]
-        asked = answered.question_id
-        if count and asked is not None and answered.decision.outcome is Outcome.ESCALATE:
-            service.review_queue().add(asked, "escalate")
-        click.echo("\n" + answered.reply.as_text())
-        if choices:
-            messages = service.content.messages
-            click.echo((messages.en if answered.reply.language == "en" else messages.ja).chat_pick_hint)
+        session.handle(question)
 
 
 def _os_user() -> str:

@@ -59,11 +59,18 @@ class Answerer:
             decided = (self._pick(previous, alone, analysis, flags) if alone.outcome is Outcome.CLARIFY
                        else self._decide(analysis.plus_context(previous.tokens, self.config.follow_up_context_weight),
                                          flags))
-            answered_alone = alone.outcome is Outcome.ANSWER
-            if (decided is not None and decided.outcome is Outcome.ANSWER
-                    and (not answered_alone or decided.entry_id == alone.entry_id or decided.score > alone.score)):
+            if decided is not None and decided.outcome is Outcome.ANSWER and (
+                    alone.outcome is not Outcome.ANSWER or decided.entry_id == alone.entry_id
+                    or self._better_in_context(decided, alone, previous, flags)):
                 return decided.model_copy(update={"follow_up": True})
         return alone
+
+    def _better_in_context(self, decided: Decision, alone: Decision, previous: Analysis, flags: dict) -> bool:
+        """Context beats the question's own answer only when it scores higher and is not just the
+        previous question's topic again: a follow-up asks something new about it."""
+        if decided.score <= alone.score:
+            return False
+        return self._decide(previous, flags).entry_id != decided.entry_id
 
     def _pick(self, previous: Analysis, offered: Decision, analysis: Analysis, flags: dict) -> Decision | None:
         """The one of ``offered``'s candidates that the previous question clearly favours, if any."""

@@ -104,6 +104,8 @@ class MessageSet(BaseModel):
     clarify_intro: str
     clarify_none: str
     part_heading: str
+    clarify_none_button: str
+    related_label: str
     sources_label: str
     updated_label: str
     empty_question: str
@@ -281,18 +283,36 @@ def check_entry_privacy(entry: Entry, file: str) -> list[Problem]:
     return problems
 
 
+def check_related(entry: Entry, kinds: dict[str, EntryKind], file: str) -> list[Problem]:
+    """Related entries must be other answer entries that exist (``kinds``: id → kind)."""
+    problems = []
+    for i, related in enumerate(entry.related):
+        if related == entry.id:
+            problems.append(Problem(file, entry.id, f"related.{i}", "an entry cannot be related to itself"))
+        elif related not in kinds:
+            problems.append(Problem(file, entry.id, f"related.{i}", f"no entry with id {related!r}"))
+        elif kinds[related] is not EntryKind.ANSWER:
+            problems.append(Problem(file, entry.id, f"related.{i}", f"{related!r} is not an answer entry"))
+    return problems
+
+
 def validate_entries(
-    entries_by_file: list[tuple[str, Entry]], notices: dict[str, Notice]
+    entries_by_file: list[tuple[str, Entry]], notices: dict[str, Notice],
+    known: dict[str, EntryKind] | None = None,
 ) -> list[Problem]:
-    """Cross-entry checks: unique ids and honest sources."""
+    """Cross-entry checks: unique ids, honest sources, related entries that exist.
+
+    ``known`` adds the kinds of entries outside the files (the FAQ an import is applied to)."""
     problems: list[Problem] = []
     seen: dict[str, str] = {}
+    kinds = {**(known or {}), **{entry.id: entry.kind for _, entry in entries_by_file}}
     for file, entry in entries_by_file:
         if entry.id in seen:
             problems.append(Problem(file, entry.id, "id", f"duplicate id (also in {seen[entry.id]})"))
         seen.setdefault(entry.id, file)
         problems.extend(check_entry_against_notices(entry, notices, file))
         problems.extend(check_entry_privacy(entry, file))
+        problems.extend(check_related(entry, kinds, file))
     return problems
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from faq.answerer import Answerer
 from faq.content import (CONTENT_DIR, ContentError, Problem, check_entry_against_notices, check_entry_privacy,
-                         parse_entry)
+                         check_related, parse_entry)
 from faq.evaluate import Labelled, read_labelled
 from faq.models import Entry
 from faq.service import FaqService
@@ -46,6 +46,7 @@ class Editor:
         if entry is not None:
             problems += check_entry_against_notices(entry, self.service.content.notices, source)
             problems += check_entry_privacy(entry, source)
+            problems += check_related(entry, {e.id: e.kind for e in self.service.content.entries}, source)
         if problems or entry is None:
             raise ContentError(problems)
         return entry

@@ -12,6 +12,7 @@ ENTRY_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 MAX_ANSWER_CHARS = 400
 MIN_PHRASINGS = 8
 MIN_PHRASINGS_EN = 3
+MAX_RELATED = 3
 
 class EntryKind(str, Enum):
     """What a matched entry does: answer from the notices, escalate precisely, or chat."""
@@ -70,6 +71,8 @@ class Entry(BaseModel):
     sources: list[Source] = Field(default_factory=list)
     updated: dt.date
     retired: bool = False
+    # Up to MAX_RELATED other answer entries, offered as buttons under this entry's answer.
+    related: list[str] = Field(default_factory=list, max_length=MAX_RELATED)
 
     @field_validator("question", "answer", "question_en", "answer_en")
     @classmethod

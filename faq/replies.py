@@ -44,6 +44,8 @@ class Reply(BaseModel):
     footer: str | None = None
     warning: str | None = None
     labels: dict[str, str] = Field(default_factory=dict)
+    # Other entries' questions offered under an answer (the entry's ``related``).
+    related: list[Choice] = Field(default_factory=list)
     # Several questions in one message: one reply each, under a heading naming the question.
     heading: str | None = None
     parts: list["Reply"] = Field(default_factory=list)
@@ -61,6 +63,9 @@ class Reply(BaseModel):
             parts.append(f"{self.labels['sources']}:\n{cited}")
         if self.updated:
             parts.append(f"{self.labels['updated']}: {self.updated.isoformat()}")
+        if self.related:
+            parts.append(f"{self.labels['related']}:\n"
+                         + "\n".join(f"{i}. {c.question}" for i, c in enumerate(self.related, 1)))
         if self.footer:
             parts.append(self.footer)
         return "\n\n".join(parts)
@@ -95,13 +100,15 @@ def compose(decision: Decision, content: FaqContent, *, hr_notified: bool = Fals
     entry = content.entry(decision.entry_id) if decision.entry_id else None
     reply = Reply(
         outcome=decision.outcome, language=lang, body="",
-        labels={"sources": msg.sources_label, "updated": msg.updated_label},
+        labels={"sources": msg.sources_label, "updated": msg.updated_label, "related": msg.related_label},
         warning=msg.text("my_number_warning") if decision.contains_my_number else None,
     )
     if decision.outcome is Outcome.ANSWER and entry:
         reply.body = _answer(entry, lang)
         reply.entry_id = entry.id
         reply.updated = entry.updated
+        reply.related = [Choice(entry_id=r.id, question=_question(r, lang)) for rid in entry.related
+                         if (r := content.entry(rid)) is not None and not r.retired]
         seen: list[str] = []
         for source in entry.sources:
             if source.notice not in seen and source.notice in content.notices:

@@ -93,18 +93,27 @@ class FaqService:
     def ask(self, question: str, *, channel_kind: str, user_id: str | None = None,
             event_id: str | None = None, channel_id: str | None = None,
             thread_ts: str | None = None, message_ts: str | None = None,
-            log_question: bool = True, tell_hr: bool = False) -> Answered:
+            log_question: bool = True, tell_hr: bool = False, follows: str | None = None) -> Answered:
         """Decide, compose the reply and (unless told not to) log the masked question.
 
-        With ``tell_hr``, an escalation's HR post is queued in the same write as the log row."""
+        ``follows`` is the conversation's previous question, for follow-ups. With ``tell_hr``, an
+        escalation's HR post is queued in the same write as the log row; in a message asking
+        several things, each part the notices do not answer is logged and sent to HR alone."""
         answerer = self.answerer()
-        decision = answerer.decide(question)
-        tell = tell_hr and log_question and decision.outcome is Outcome.ESCALATE
-        reply = compose(decision, answerer.content, hr_notified=tell)
+        decision = answerer.decide(question, follows)
+        told = tell_hr and log_question
+        refused = [p for p in decision.parts if p.outcome is Outcome.ESCALATE]
+        reply = compose(decision, answerer.content,
+                        hr_notified=told and (decision.outcome is Outcome.ESCALATE or bool(refused)))
         question_id = None
         if log_question:
+            place = {"channel_kind": channel_kind, "user_id": user_id, "channel_id": channel_id,
+                     "thread_ts": thread_ts, "message_ts": message_ts}
             question_id = self.store.log_question(
-                decision, channel_kind=channel_kind, user_id=user_id, event_id=event_id,
-                channel_id=channel_id, thread_ts=thread_ts, message_ts=message_ts,
-                hr_post_reason="escalate" if tell else None)
+                decision, event_id=event_id,
+                hr_post_reason="escalate" if told and decision.outcome is Outcome.ESCALATE else None, **place)
+            if question_id is not None and told:
+                for i, part in enumerate(refused, 1):
+                    self.store.log_question(part, event_id=f"{event_id}#part{i}" if event_id else None,
+                                            hr_post_reason="escalate", **place)
         return Answered(decision, reply, question_id)

@@ -56,7 +56,8 @@ def plan_import(editor: Editor, path: Path) -> ImportPlan:
     """Validate the whole file first; raise ContentError with every problem found."""
     problems: list[Problem] = []
     loaded = load_entry_files(path, problems)
-    problems += validate_entries(loaded, editor.service.content.notices)
+    problems += validate_entries(loaded, editor.service.content.notices,
+                                 {e.id: e.kind for e in editor.service.content.entries})
     if problems:
         raise ContentError(problems)
     versions = exported_versions(path.read_text(encoding="utf-8")) if path.is_file() else {}

@@ -111,3 +111,22 @@ def test_eval_holdout_needs_no_file(tmp_path):
     assert 0 < data["held_out"]["top1"] <= 1
     assert set(data["removed_entry"]) == {"questions", "answered", "clarified", "escalated", "smalltalk"}
     assert run(["eval"], tmp_path).returncode == 2
+
+
+def test_chat_none_fits_hands_the_question_to_hr_review(tmp_path):
+    import sqlite3
+
+    result = run(["chat", "--count"], tmp_path, "連絡先\n0\nexit\n")
+    assert result.returncode == 0, result.stderr
+    assert "0. どれにも当てはまらない（人事課に聞く）" in result.stdout
+    assert "083-252-0288" in result.stdout.split("0. どれにも")[1]
+    db = sqlite3.connect(tmp_path / "cli.db")
+    assert db.execute("select reason from review_items").fetchall() == [("escalate",)]
+
+
+def test_chat_opens_related_questions_and_reads_follow_ups_in_context(tmp_path):
+    result = run(["chat"], tmp_path, "フォレンジック調査って何？\n1\n社労夢で何があったの？\nそれっていつ？\nexit\n")
+    assert result.returncode == 0, result.stderr
+    assert "関連する質問:\n1. 誰がどのように調査したのですか？" in result.stdout
+    assert "セキュリティ専門会社" in result.stdout  # the related entry, opened by its number
+    assert "6月5日未明" in result.stdout  # 「それっていつ？」 after the incident question: the date

@@ -144,3 +144,18 @@ def test_an_entry_may_not_hold_a_my_number(tmp_path):
     _edit(root, "when.yaml", "  - いつ発生したの？\n", "  - 123456789018 はいつ？\n")
     with pytest.raises(ContentError, match=r"when.yaml \[entry when\] field 'phrasings': contains what looks like"):
         load_content(root)
+
+
+@pytest.mark.parametrize(("new", "message"), [
+    ("related: [cause, nope]", "no entry with id 'nope'"),
+    ("related: [forensic]", "an entry cannot be related to itself"),
+    ("related: [cause, not-in-notice-ransom]", "'not-in-notice-ransom' is not an answer entry"),
+    ("related: [cause, when, leak, timeline]", "at most 3"),
+])
+def test_related_entries_are_checked_with_file_entry_and_field(tmp_path, new, message):
+    root = _copy_content(tmp_path)
+    _edit(root, "forensic.yaml", "related: [investigation]", new)
+    with pytest.raises(ContentError) as err:
+        load_content(root)
+    text = str(err.value)
+    assert "forensic.yaml" in text and "forensic" in text and "related" in text and message in text

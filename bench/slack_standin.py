@@ -6,7 +6,9 @@ answers until the test releases them.
 
 Like Slack, it answers ``missing_scope`` to a method the bot token's scopes do not cover: the
 scopes are those ``manifest.yml`` grants, so a feature that needs a scope the manifest lacks
-fails in the tests, not after installation.
+fails in the tests, not after installation. It returns the granted scopes in the
+``x-oauth-scopes`` header, and knows enough of the workspace (channels, members, revoked
+tokens) for ``faqbot doctor``'s checks.
 """
 
 from __future__ import annotations
@@ -18,15 +20,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
-import yaml
+from bot.doctor import manifest_scopes
 
 TEAM_ID = "T0TEST"
 BOT_USER_ID = "UBOT0001"
-MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
 HOLD_LIMIT_SECONDS = 30.0
 
 # The bot-token scope each Web API method needs (api.slack.com/methods); None: no scope.
@@ -44,13 +44,11 @@ METHOD_SCOPES: dict[str, str | None] = {
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "apps.connections.open": None,  # app-level token (connections:write), not a bot scope
+    # faqbot doctor; a private channel needs groups:read instead of channels:read
+    "conversations.info": "channels:read",
+    "conversations.members": "channels:read",
+    "users.info": "users:read",
 }
-
-
-def manifest_scopes(path: Path = MANIFEST) -> frozenset[str]:
-    """The bot scopes an installation of ``manifest.yml`` grants."""
-    manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return frozenset(manifest["oauth_config"]["scopes"]["bot"])
 
 
 @dataclass
@@ -73,11 +71,16 @@ class Rule:
 
 class StubSlack:
     def __init__(self, scopes: frozenset[str] | None = None) -> None:
-        self.scopes = manifest_scopes() if scopes is None else scopes
+        # What the installed app was granted: the manifest's scopes unless a test says otherwise.
+        self.scopes = frozenset(manifest_scopes()) if scopes is None else scopes
         self.calls: list[Call] = []
         self.rules: list[Rule] = []
         self.holds: dict[str, threading.Event] = {}
         self.ws_url = "ws://127.0.0.1:9/link"
+        self.team_id = TEAM_ID
+        self.revoked_tokens: set[str] = set()
+        self.channels: dict[str, dict[str, Any]] = {}
+        self.users: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         stub = self
@@ -111,6 +114,14 @@ class StubSlack:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    # -- the workspace --------------------------------------------------------------------
+
+    def add_channel(self, channel_id: str, *, private: bool = True, members: tuple[str, ...] = (BOT_USER_ID,)) -> None:
+        self.channels[channel_id] = {"private": private, "members": set(members)}
+
+    def add_user(self, user_id: str, *, deleted: bool = False, is_bot: bool = False) -> None:
+        self.users[user_id] = {"deleted": deleted, "is_bot": is_bot}
 
     # -- behaviour ------------------------------------------------------------------------
 
@@ -183,25 +194,49 @@ class StubSlack:
             request.end_headers()
             request.wfile.write(body.encode())
             return
-        payload = {"ok": False, "error": rule.error} if rule and rule.error else self._answer(method, params)
+        token = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
+        if rule and rule.error:
+            payload: dict[str, Any] = {"ok": False, "error": rule.error}
+        elif token in self.revoked_tokens:
+            payload = {"ok": False, "error": "token_revoked"}
+        else:
+            payload = self._answer(method, params, token)
         data = json.dumps(payload).encode()
         request.send_response(200)
         request.send_header("Content-Type", "application/json")
+        if token.startswith("xoxb-"):
+            request.send_header("x-oauth-scopes", ",".join(sorted(self.scopes)))
         request.send_header("Content-Length", str(len(data)))
         request.end_headers()
         request.wfile.write(data)
 
-    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    def _answer(self, method: str, params: dict[str, Any], token: str) -> dict[str, Any]:
         if method != "response_url":
             if method not in METHOD_SCOPES:
                 return {"ok": False, "error": "unknown_method"}
             needed = METHOD_SCOPES[method]
+            if method.startswith("conversations.") and self.channels.get(str(params.get("channel")), {}).get("private"):
+                needed = "groups:read"
             if needed and needed not in self.scopes:
                 return {"ok": False, "error": "missing_scope", "needed": needed,
                         "provided": ",".join(sorted(self.scopes))}
         if method == "auth.test":
-            return {"ok": True, "user_id": BOT_USER_ID, "bot_id": "BBOT0001", "team_id": TEAM_ID,
+            return {"ok": True, "user_id": BOT_USER_ID, "bot_id": "BBOT0001", "team_id": self.team_id,
                     "team": "test", "url": "https://test.slack.com/"}
+        if method in ("conversations.info", "conversations.members"):
+            channel = self.channels.get(str(params.get("channel")))
+            # A private channel the bot is not in does not exist, as far as the bot can tell.
+            if channel is None or (channel["private"] and BOT_USER_ID not in channel["members"]):
+                return {"ok": False, "error": "channel_not_found"}
+            if method == "conversations.members":
+                return {"ok": True, "members": sorted(channel["members"])}
+            return {"ok": True, "channel": {"id": params.get("channel"), "is_private": channel["private"],
+                                            "is_archived": False, "is_member": BOT_USER_ID in channel["members"]}}
+        if method == "users.info":
+            user = self.users.get(str(params.get("user")))
+            if user is None:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "user": {"id": params.get("user"), "team_id": self.team_id, **user}}
         if method == "chat.postMessage":
             channel = str(params.get("channel", ""))
             channel = "D" + channel[1:] if channel.startswith("U") else channel
@@ -209,6 +244,8 @@ class StubSlack:
         if method == "chat.getPermalink":
             return {"ok": True, "permalink": f"https://test.slack.com/archives/{params.get('channel')}/p1"}
         if method == "apps.connections.open":
+            if not token.startswith("xapp-"):
+                return {"ok": False, "error": "not_allowed_token_type"}
             return {"ok": True, "url": self.ws_url}
         if method == "files.getUploadURLExternal":
             return {"ok": True, "upload_url": f"{self.base}/upload/F0UPLOAD1", "file_id": "F0UPLOAD1"}

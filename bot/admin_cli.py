@@ -21,7 +21,7 @@ from faq.editing import Editor
 from faq.review import STATUS_LABELS, ReviewQueue
 from faq.service import FaqService
 from faq.stats import stats as compute_stats
-from faq.store import Store, VersionConflict
+from faq.store import Store, VersionConflict, restore as restore_backup
 from faq.transfer import apply_import, export_yaml, plan_import
 
 
@@ -211,17 +211,40 @@ def stats(as_json: bool, since: dt.datetime | None) -> None:
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-def backup(file: Path) -> None:
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dir", "into", type=click.Path(file_okay=False, path_type=Path),
+              help="Write faqbot-YYYYmmdd-HHMMSS.db into this folder instead of FILE.")
+@click.option("--keep", type=click.IntRange(min=1), default=None,
+              help="With --dir: delete all but the newest KEEP backups there.")
+def backup(file: Path | None, into: Path | None, keep: int | None) -> None:
     """A consistent copy of the database, safe while the bot runs (SQLite online backup)."""
+    if (file is None) == (into is None):
+        raise click.UsageError("give either FILE or --dir DIR")
+    target = file or into / f"faqbot-{dt.datetime.now():%Y%m%d-%H%M%S}.db"  # type: ignore[operator]
     store = open_store()
-    if file.resolve() == store.path.resolve():
-        raise click.ClickException(f"{file} is the live database (DATABASE_PATH); choose another file for the backup")
+    if target.resolve() == store.path.resolve():
+        raise click.ClickException(f"{target} is the live database (DATABASE_PATH); choose another file for the backup")
     try:
-        store.backup(file)
+        store.backup(target)
     except (OSError, sqlite3.Error) as exc:
-        raise click.ClickException(f"cannot write the backup to {file} ({exc}); choose a writable path") from None
-    click.echo(f"backed up {store.path} to {file}")
+        raise click.ClickException(f"cannot write the backup to {target} ({exc}); choose a writable path") from None
+    click.echo(f"backed up {store.path} to {target}")
+    if into is not None and keep is not None:
+        for old in sorted(into.glob("faqbot-*.db"))[:-keep]:
+            old.unlink()
+            click.echo(f"removed {old}")
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore(file: Path) -> None:
+    """Replace the database with a backup (checked first); stop the bot before, start it after."""
+    target = current_config().core().database_path
+    try:
+        version = restore_backup(file, target)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored {file} (schema version {version}) into {target}")
 
 
 @click.command()
@@ -256,4 +279,4 @@ def digest(weekly: bool) -> None:
         click.echo("digest posted")
 
 
-COMMANDS = [faq, review, stats, backup, purge, digest]
+COMMANDS = [faq, review, stats, backup, restore, purge, digest]

@@ -13,7 +13,7 @@ from bot.admin_cli import COMMANDS as ADMIN_COMMANDS, open_service
 from bot.cli_config import current_config
 from bot.local_chat import LocalChat
 from bot.logs import configure_logging
-from bot.settings import LOG_LEVELS
+from bot.settings import LOG_LEVELS, Mode
 from faq.evaluate import (Labelled, evaluate, evaluate_conversations, is_conversation_file,
                           read_conversations)
 
@@ -53,6 +53,37 @@ def run() -> None:
 
 
 @main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object, for monitoring.")
+@click.option("--mode", type=click.Choice(["socket", "http"]), default=None,
+              help="Which start-up to check (default: socket when SLACK_APP_TOKEN is set, else http).")
+def doctor(as_json: bool, mode: Mode | None) -> None:
+    """Check configuration, database, Slack and FAQ; print every problem with its fix (exit 1 on any)."""
+    from bot.app import make_client
+    from bot.doctor import default_mode, run_doctor
+
+    mode = mode or default_mode()
+    config = current_config()
+    report = run_doctor(config.settings, config.problems_for(mode), mode, make_client)
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in report.lines():
+            click.echo(line)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+def migrate() -> None:
+    """Create or migrate the database and import the shipped FAQ (HR's edits are kept); as on start."""
+    from faq.store import SCHEMA_VERSION
+
+    service = open_service()
+    kept = [row["id"] for row in service.store.db.query("select id from entries where edited_by_hr = 1")]
+    click.echo(f"{service.store.path}: schema version {SCHEMA_VERSION}, {len(service.store.entries())} entries"
+               + (f"; HR's edits kept: {', '.join(kept)}" if kept else ""))
+
+
 @click.option("--count", is_flag=True,
               help="Count these questions like staff questions: in the stats, and escalations in HR's review "
                    "queue (to try the HR side locally).")

@@ -26,13 +26,17 @@ class CliConfig:
             raise click.ClickException(str(ConfigError(bad)))
         return self.settings
 
+    def problems_for(self, mode: Mode) -> list[SettingProblem]:
+        """Every problem of the configuration for ``mode``: malformed values and missing ones."""
+        return self.problems + [p for p in self.settings.problems(mode) if p not in self.problems]
+
     def slack(self, mode: Mode) -> Settings:
         """Everything ``mode`` needs, checked whole and then against Slack itself (auth.test).
 
         Raises a click error naming every problem; warnings go to stderr."""
         from bot.app import make_client, slack_problem  # Slack's libraries only for Slack commands
 
-        bad = self.problems + [p for p in self.settings.problems(mode) if p not in self.problems]
+        bad = self.problems_for(mode)
         if bad:
             raise click.ClickException(str(ConfigError(bad)))
         problem = slack_problem(self.settings, make_client(self.settings))

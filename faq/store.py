@@ -114,6 +114,19 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migr
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def schema_version_of(conn: sqlite3.Connection) -> int:
+    """The schema version a database file records (0 for an empty file)."""
+    if not conn.execute("select 1 from sqlite_master where type = 'table' and name = 'meta'").fetchone():
+        return 0
+    row = conn.execute("select value from meta where key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def pre_migration_backup(path: Path, version: int) -> Path:
+    """Where the copy taken before migrating a version-``version`` database goes."""
+    return path.with_name(f"{path.name}.v{version}.bak")
+
+
 class Store:
     """One SQLite file, shared by the threads of a process and by processes.
 
@@ -190,13 +203,13 @@ class Store:
     # -- schema -------------------------------------------------------------------------
 
     def schema_version(self) -> int:
-        if "meta" not in self.db.table_names():
-            return 0
-        row = self.db.execute("select value from meta where key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        return schema_version_of(self.db.conn)
 
     def migrate(self) -> None:
-        """Apply every migration newer than the file's version, each in its own transaction."""
+        """Apply every migration newer than the file's version, in one transaction.
+
+        An existing database is first copied beside itself (``faqbot.db.v3.bak``), under the
+        same write lock, so an upgrade can always be undone with HR's edits intact."""
         with self.transaction():
             current = self.schema_version()
             if current > SCHEMA_VERSION:
@@ -204,6 +217,8 @@ class Store:
                     f"{self.path} has schema version {current}, newer than this faqbot "
                     f"({SCHEMA_VERSION}); upgrade faqbot instead of downgrading the database"
                 )
+            if 0 < current < SCHEMA_VERSION:
+                self.backup(pre_migration_backup(self.path, current))
             for number in range(current + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[number - 1](self.db)
                 self.db["meta"].upsert({"key": "schema_version", "value": str(number)}, pk="key")
@@ -444,6 +459,37 @@ class Store:
             db.execute("delete from review_groups where id not in (select group_id from review_items "
                        "where group_id is not null)")
             return removed
+
+
+def restore(source: Path, target: Path) -> int:
+    """Replace the database at ``target`` with the backup ``source``; returns the backup's version.
+
+    The backup is checked first (integrity, a faqbot schema no newer than this code), then
+    copied in with SQLite's backup API, so a failed restore leaves the old database whole,
+    and migrated forward if it came from an older faqbot."""
+    if not source.is_file():
+        raise ValueError(f"{source} does not exist")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        try:
+            healthy = src.execute("pragma integrity_check").fetchone()[0] == "ok"
+            version = schema_version_of(src)
+        except sqlite3.DatabaseError as exc:
+            raise ValueError(f"{source} is not a SQLite database ({exc})") from None
+        if not healthy or version == 0:
+            raise ValueError(f"{source} is not an intact faqbot database; nothing was changed")
+        if version > SCHEMA_VERSION:
+            raise ValueError(f"{source} has schema version {version}, newer than this faqbot "
+                             f"({SCHEMA_VERSION}); upgrade faqbot first; nothing was changed")
+        store = Store(target)
+        try:
+            src.backup(store.db.conn)
+            store.migrate()
+        finally:
+            store.close()
+        return version
+    finally:
+        src.close()
 
 
 class VersionConflict(Exception):

@@ -15,8 +15,9 @@ def test_manifest_matches_the_listeners():
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/faq", "/faq-admin"]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
-    assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == ["app_mentions:read", "chat:write", "commands",
-                                                                  "files:write", "im:history"]
+    assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == [
+        "app_mentions:read", "channels:read", "chat:write", "commands", "files:write", "groups:read", "im:history",
+        "users:read"]
 
 
 def test_command_descriptions_name_no_configuration():
@@ -43,6 +44,14 @@ def test_standin_refuses_what_the_manifest_does_not_grant():
             raise AssertionError("files:write was not enforced")
     finally:
         stub.close()
+
+
+def test_the_package_ships_the_same_manifest():
+    """`faqbot doctor` reads the scopes from the installed package, not from a checkout."""
+    from importlib import resources
+
+    shipped = resources.files("bot").joinpath("manifest.yml").read_text(encoding="utf-8")
+    assert shipped == (ROOT / "manifest.yml").read_text(encoding="utf-8")
 
 
 def test_procfile_runs_both_modes():

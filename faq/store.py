@@ -205,11 +205,28 @@ class Store:
     def schema_version(self) -> int:
         return schema_version_of(self.db.conn)
 
-    def migrate(self) -> None:
-        """Apply every migration newer than the file's version, in one transaction.
+    def _copy_before_migrating(self) -> None:
+        """Copy an older database beside itself (``faqbot.db.v3.bak``) before migrating it,
+        so an upgrade can always be undone with HR's edits intact.
 
-        An existing database is first copied beside itself (``faqbot.db.v3.bak``), under the
-        same write lock, so an upgrade can always be undone with HR's edits intact."""
+        SQLite's backup cannot run inside our write transaction, so it runs just before; if
+        another process migrated meanwhile, the copy is of the wrong version and is dropped."""
+        current = self.schema_version()
+        target = pre_migration_backup(self.path, current)
+        if not 0 < current < SCHEMA_VERSION or target.exists():
+            return
+        self.backup(target)
+        copy = sqlite3.connect(target)
+        try:
+            same = schema_version_of(copy) == current
+        finally:
+            copy.close()
+        if not same:
+            target.unlink()
+
+    def migrate(self) -> None:
+        """Apply every migration newer than the file's version, in one transaction."""
+        self._copy_before_migrating()
         with self.transaction():
             current = self.schema_version()
             if current > SCHEMA_VERSION:
@@ -217,8 +234,6 @@ class Store:
                     f"{self.path} has schema version {current}, newer than this faqbot "
                     f"({SCHEMA_VERSION}); upgrade faqbot instead of downgrading the database"
                 )
-            if 0 < current < SCHEMA_VERSION:
-                self.backup(pre_migration_backup(self.path, current))
             for number in range(current + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[number - 1](self.db)
                 self.db["meta"].upsert({"key": "schema_version", "value": str(number)}, pk="key")

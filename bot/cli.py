@@ -61,8 +61,8 @@ def doctor(as_json: bool, mode: Mode | None) -> None:
     from bot.app import make_client
     from bot.doctor import default_mode, run_doctor
 
-    mode = mode or default_mode()
     config = current_config()
+    mode = mode or default_mode(config.settings)
     report = run_doctor(config.settings, config.problems_for(mode), mode, make_client)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -84,6 +84,7 @@ def migrate() -> None:
                + (f"; HR's edits kept: {', '.join(kept)}" if kept else ""))
 
 
+@main.command()
 @click.option("--count", is_flag=True,
               help="Count these questions like staff questions: in the stats, and escalations in HR's review "
                    "queue (to try the HR side locally).")

@@ -80,9 +80,9 @@ def manifest_scopes() -> list[str]:
     return list(yaml.safe_load(text)["oauth_config"]["scopes"]["bot"])
 
 
-def default_mode() -> Mode:
+def default_mode(settings: Settings) -> Mode:
     """Socket Mode when an app-level token is configured, like the README's default install."""
-    return "socket" if os.environ.get("SLACK_APP_TOKEN") else "http"
+    return "socket" if settings.secret("slack_app_token") else "http"
 
 
 # -- configuration ----------------------------------------------------------------------

@@ -279,3 +279,18 @@ def test_broken_shipped_faq(tmp_path, db):
     check_faq(report, db, content)
     assert not report.ok and "reinstall" in report.checks[0].fix
 
+
+
+def test_configuration_from_dot_env_like_every_command(workspace, db, tmp_path, monkeypatch):
+    """doctor reads the same configuration as the bot: here only a .env file in the working directory."""
+    lines = [f"{k}={v}" for k, v in env_for(workspace, db).items()]
+    (tmp_path / ".env").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for key in list(os.environ):
+        if key.startswith(("SLACK_", "HR_")) or key in ("DATABASE_PATH", "PORT"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["doctor", "--json"])
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, failed(report)
+    assert "configuration loads (socket mode)" in {c["name"] for c in report["checks"]}
+    assert workspace.calls_to("apps.connections.open")

@@ -18,7 +18,7 @@ from bot import admin_blocks as ab
 from bot.blocks import context, escape, reply_blocks, section
 from faq.content import ContentError, MessageSet
 from faq.editing import Editor, entry_fingerprint
-from faq.privacy import mask_my_numbers
+from faq.privacy import contains_my_number, mask_my_numbers
 from faq.service import SYNONYMS_DOCUMENT, FaqService
 from faq.stats import stats
 from faq.store import VersionConflict
@@ -135,6 +135,10 @@ class HrDesk:
     def submit_synonyms(self, user_id: str, values: dict[str, Any], metadata: str) -> Ack:
         self.require_hr(user_id)
         text = ((values.get("synonyms") or {}).get("value") or {}).get("value") or ""
+        # Checked on the raw text: parsing splits at 、 and , which would hide a number's groups.
+        if contains_my_number(text):
+            return {"response_action": "errors", "errors": {
+                "synonyms": "マイナンバーと思われる番号が含まれています。削除してから保存してください。"}}
         table = ab.parse_synonyms(text)
         if not table:
             return {"response_action": "errors", "errors": {"synonyms": "「正規形: 異表記, 異表記」の形で1行以上入力してください。"}}

@@ -15,6 +15,7 @@ from pathlib import Path
 from faq.answerer import Answerer
 from faq.content import CONTENT_DIR, ContentError, FaqContent, load_content
 from faq.models import Decision, Outcome
+from faq.privacy import cut_text
 from faq.replies import Reply, compose
 from faq.review import ReviewQueue
 from faq.store import Store
@@ -98,9 +99,10 @@ class FaqService:
 
         ``follows`` is the conversation's previous question, for follow-ups. With ``tell_hr``, an
         escalation's HR post is queued in the same write as the log row; in a message asking
-        several things, each part the notices do not answer is logged and sent to HR alone."""
+        several things, each part the notices do not answer is logged and sent to HR alone.
+        The question is cut to ``MAX_TEXT_CHARS`` first, so no message costs unbounded work."""
         answerer = self.answerer()
-        decision = answerer.decide(question, follows)
+        decision = answerer.decide(cut_text(question), follows)
         told = tell_hr and log_question
         refused = [p for p in decision.parts if p.outcome is Outcome.ESCALATE]
         reply = compose(decision, answerer.content,

@@ -300,3 +300,13 @@ def test_a_new_entry_prefill_fits_the_inputs(slack_app, stub):
         element = block.get("element") or {}
         if element.get("type") == "plain_text_input" and "initial_value" in element:
             assert len(element["initial_value"]) <= element.get("max_length", 3000), block["block_id"]
+
+
+def test_synonym_table_with_a_my_number_is_refused(slack_app, stub):
+    """Parsing splits at 、 so the groups would be stored (and kept in revisions) one by one."""
+    for i, written in enumerate(["5260、1815、9084", "5260 - 1815 - 9084", "5260.1815.9084"]):
+        status, text = slack_app.form(view_submission(ab.SYNONYMS_MODAL, {"synonyms": f"番号: {written}"},
+                                                      private_metadata="{}", user=HR_USER))
+        assert status == 200 and "マイナンバー" in json.loads(text)["errors"]["synonyms"], written
+    assert slack_app.store.document("synonyms") is None
+    assert slack_app.rows("document_revisions") == []

@@ -60,6 +60,7 @@ class Bot:
     notifier: HrNotifier
     service: FaqService
     desk: HrDesk
+    signing_secret: str
 
 
 def _team_guard(team_id: str) -> Callable[..., BoltResponse | None]:
@@ -99,4 +100,4 @@ def build_bot(settings: Settings, service: FaqService, *, mode: Mode, client: We
     commands.register(app, conversation)
     actions.register(app, conversation)
     admin.register(app, conversation, desk)
-    return Bot(app, conversation, notifier, service, desk)
+    return Bot(app, conversation, notifier, service, desk, settings.secret("slack_signing_secret") or "")

@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 from bot.conversation import Conversation
 from bot.hr_notify import HrNotifier
 from bot.hr_desk import HrDesk
+from bot.intake import Intake
 from bot.listeners import actions, admin, commands, events
 from bot.settings import Mode, Settings
 from faq.service import FaqService
@@ -60,7 +61,17 @@ class Bot:
     notifier: HrNotifier
     service: FaqService
     desk: HrDesk
+    intake: Intake
     signing_secret: str
+
+    def start(self) -> None:
+        """The background work of one process: the inbox workers and the HR outbox loop."""
+        self.notifier.start()
+        self.intake.start()
+
+    def stop(self) -> None:
+        self.intake.stop()
+        self.notifier.stop()
 
 
 def _team_guard(team_id: str) -> Callable[..., BoltResponse | None]:
@@ -74,15 +85,16 @@ def _team_guard(team_id: str) -> Callable[..., BoltResponse | None]:
 
 
 def start_bot(settings: Settings, mode: Mode) -> Bot:
-    """Everything one process needs, from the configured database, with its HR outbox loop."""
+    """Everything one process needs, from the configured database, with its inbox workers
+    (which first finish what a previous process took in) and its HR outbox loop."""
     bot = build_bot(settings, FaqService.open(Store(settings.database_path)), mode=mode)
-    bot.notifier.start()
+    bot.start()
     return bot
 
 
 def build_bot(settings: Settings, service: FaqService, *, mode: Mode, client: WebClient | None = None,
               listener_executor: Executor | None = None) -> Bot:
-    """The Bolt app and its collaborators; the caller starts the HR outbox loop."""
+    """The Bolt app and its collaborators; the caller starts the background work (``Bot.start``)."""
     client = client or make_client(settings)
     app = App(
         client=client,
@@ -96,8 +108,12 @@ def build_bot(settings: Settings, service: FaqService, *, mode: Mode, client: We
                           retry_base_seconds=settings.hr_retry_seconds, retention_days=settings.retention_days)
     conversation = Conversation(service, notifier, settings.retention_days)
     desk = HrDesk(service, client, settings.hr_users)
-    events.register(app, conversation, desk)
+    intake = Intake(service.store, events.take,
+                    lambda payload, redelivery: events.handle(conversation, desk, client, payload, redelivery),
+                    housekeeping=conversation.write_unsaved)
+    app.use(intake.middleware)
+    events.register(app)
     commands.register(app, conversation)
     actions.register(app, conversation)
     admin.register(app, conversation, desk)
-    return Bot(app, conversation, notifier, service, desk, settings.secret("slack_signing_secret") or "")
+    return Bot(app, conversation, notifier, service, desk, intake, settings.secret("slack_signing_secret") or "")

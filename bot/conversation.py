@@ -3,11 +3,18 @@
 Listeners parse a request into text, user and place, call this, and send the blocks it
 returns. The claim on a delivery (the UNIQUE event key in the question log) is taken here,
 before anything is sent, and an escalation is queued for HR before the reply goes out.
+
+When the database cannot be written (disk full, read-only), the person still gets the reply
+(with the HR line wherever the bot cannot answer), and the question is kept in memory and
+written as soon as the database takes writes again.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +24,8 @@ from faq.content import MessageSet
 from faq.models import Outcome
 from faq.replies import Reply
 from faq.service import FaqService
+
+log = logging.getLogger(__name__)
 
 HOME_EXAMPLES = ("my-number", "leak", "precautions", "suspicious-contact", "contact-hr")
 USAGE_ENTRY = "smalltalk-help"
@@ -36,7 +45,7 @@ class Place:
 class Prepared:
     """A reply ready to send, and the HR post to try right after it."""
 
-    question_id: int
+    question_id: int | None  # None: answered while the database refused writes
     blocks: list[dict[str, Any]]
     text: str
     hr_post_id: int | None
@@ -49,36 +58,88 @@ class Conversation:
         self.service = service
         self.notifier = notifier
         self.retention_days = retention_days
+        # Questions answered while the database refused writes, by event key, to write later.
+        self._unsaved: dict[str, tuple[str, str | None, Place]] = {}
+        self._unsaved_lock = threading.Lock()
 
     def messages(self, language: str) -> MessageSet:
         m = self.service.content.messages
         return m.en if language == "en" else m.ja
 
-    def prepare(self, text: str, *, user_id: str | None, place: Place, event_key: str) -> Prepared | None:
+    def prepare(self, text: str, *, user_id: str | None, place: Place, event_key: str,
+                redelivery: bool = False) -> Prepared | None:
         """Answer a question once per ``event_key``; None when this delivery was seen before.
 
-        ``text`` is Slack's message text; it is stored and matched as plain text."""
-        answered = self.service.ask(slack_to_plain(text), channel_kind=place.kind, user_id=user_id,
-                                    event_id=event_key, channel_id=place.channel_id, thread_ts=place.thread_ts,
-                                    message_ts=place.message_ts, tell_hr=True)
-        if answered.question_id is None:
-            return None
+        ``text`` is Slack's message text; it is stored and matched as plain text. With
+        ``redelivery`` (an inbox row a dead process had taken), a question already logged under
+        ``event_key`` is answered again from its log row: that process may have died between
+        logging it and sending the reply."""
+        try:
+            answered = self._ask(text, user_id, place, event_key)
+        except sqlite3.Error as exc:
+            return self._answer_unsaved(text, user_id, place, event_key, exc)
+        question_id = answered.question_id
+        if question_id is None:
+            logged = self.service.store.question_by_event(event_key) if redelivery else None
+            if logged is None:
+                return None
+            question_id = logged["id"]
         hr_post_id = None
         if answered.decision.outcome is Outcome.ESCALATE:
-            hr_post_id = self.service.store.hr_post_id(answered.question_id, "escalate")
-            self.service.review_queue().add(answered.question_id, "escalate")
+            hr_post_id = self.service.store.hr_post_id(question_id, "escalate")
+            self.service.review_queue().add(question_id, "escalate")
         msg = self.messages(answered.reply.language)
         reply = answered.reply
         if reply.warning and place.kind == "slash":
             # Nothing was posted in the channel: there is no message to delete.
             reply = reply.model_copy(update={"warning": msg.text("my_number_warning_private")})
-        blocks = reply_blocks(reply, msg, answered.question_id)
-        return Prepared(answered.question_id, blocks, fallback_text(reply), hr_post_id)
+        blocks = reply_blocks(reply, msg, question_id)
+        return Prepared(question_id, blocks, fallback_text(reply), hr_post_id)
+
+    def _ask(self, text: str, user_id: str | None, place: Place, event_key: str):
+        return self.service.ask(slack_to_plain(text), channel_kind=place.kind, user_id=user_id,
+                                event_id=event_key, channel_id=place.channel_id, thread_ts=place.thread_ts,
+                                message_ts=place.message_ts, tell_hr=True)
+
+    def _answer_unsaved(self, text: str, user_id: str | None, place: Place, event_key: str,
+                        exc: sqlite3.Error) -> Prepared | None:
+        """The reply without the log: nothing to vote on, the question kept for ``write_unsaved``."""
+        with self._unsaved_lock:
+            if event_key in self._unsaved:
+                return None
+            self._unsaved[event_key] = (text, user_id, place)
+            held = len(self._unsaved)
+        log.error("database not writable (%s): question %s answered and kept in memory until it can be "
+                  "written (%d held)", exc, event_key, held)
+        answered = self.service.ask(slack_to_plain(text), channel_kind=place.kind, log_question=False)
+        msg = self.messages(answered.reply.language)
+        return Prepared(None, reply_blocks(answered.reply, msg, None), fallback_text(answered.reply), None)
+
+    def write_unsaved(self) -> int:
+        """Write the questions kept in memory (and queue their HR posts); returns how many."""
+        with self._unsaved_lock:
+            waiting = list(self._unsaved.items())
+        written = 0
+        for event_key, (text, user_id, place) in waiting:
+            try:
+                answered = self._ask(text, user_id, place, event_key)
+                if answered.question_id is not None and answered.decision.outcome is Outcome.ESCALATE:
+                    self.service.review_queue().add(answered.question_id, "escalate")
+                    self.notifier.wake()
+            except sqlite3.Error:
+                break
+            with self._unsaved_lock:
+                self._unsaved.pop(event_key, None)
+            written += 1
+        if written:
+            log.warning("database writable again: wrote %d question(s) kept in memory", written)
+        return written
 
     def after_reply(self, prepared: Prepared) -> None:
-        """Try the HR post now; if Slack fails, the outbox loop delivers it later."""
+        """Wake the outbox for the HR post (queued with the question); its own thread sends it,
+        so neither this reply nor the next person's waits on the HR channel."""
         if prepared.hr_post_id is not None:
-            self.notifier.deliver(prepared.hr_post_id)
+            self.notifier.wake()
 
     def usage(self, language: str = "ja") -> tuple[list[dict[str, Any]], str]:
         reply = self.service.entry_reply(USAGE_ENTRY, language)

@@ -1,8 +1,12 @@
 """Deliver HR-channel posts from the outbox: exactly once, even when Slack fails.
 
-A post is stored as pending before Slack is called. Delivery claims it with a lease (so two
-processes never send the same post), posts it, and marks it sent; on a 5xx, a timeout or
-``ok: false`` it goes back to pending with a growing delay, and a 429 waits for Retry-After.
+A post is stored as pending before Slack is called, and only this outbox's own thread sends
+it: a person's reply never waits on the HR channel. Delivery claims the post with a lease
+and a fencing token (so two processes never send the same post), posts it, and marks it
+sent only while the token still holds; on a 5xx, a timeout or ``ok: false`` it goes back to
+pending with a growing delay, and a 429 goes back to pending until Retry-After has passed,
+instead of sleeping inside the lease. One delivery makes at most two Web API calls, each
+retried at most once on a connection error, so it always ends within its lease.
 A background thread retries due posts, and keeps the retention period while it is at it.
 """
 
@@ -14,12 +18,13 @@ import threading
 import time
 
 from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 from slack_sdk.errors import SlackApiError
 
 from bot.admin_blocks import review_actions
-from bot.blocks import hr_post_blocks
+from bot.blocks import hr_post_blocks, hr_post_text
 from faq.content import MessageSet
-from faq.store import Store
+from faq.store import HR_POST_LEASE_SECONDS, Store
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +40,12 @@ class HrNotifier:
     def __init__(self, store: Store, client: WebClient, hr_channel_id: str, messages: MessageSet,
                  *, retry_base_seconds: float = 30.0, retention_days: int | None = None):
         self.store = store
-        self.client = client
+        # The same workspace and API URL, without the caller's waits on 429: a wait of
+        # Retry-After inside a delivery could outlive its lease and let a second sender in.
+        self.client = WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                                retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)])
+        # Two calls (permalink, post), each at most twice its timeout, with room to spare.
+        self.lease_seconds = max(float(HR_POST_LEASE_SECONDS), 6.0 * client.timeout)
         self.hr_channel_id = hr_channel_id
         self.msg = messages
         self.retry_base_seconds = retry_base_seconds
@@ -45,29 +55,38 @@ class HrNotifier:
         self._thread: threading.Thread | None = None
 
     def notify(self, question_id: int, reason: str) -> None:
-        """Queue the post (durably) and try to send it now; failures are retried later."""
-        post_id = self.store.enqueue_hr_post(question_id, reason)
-        if post_id is not None:
-            self.deliver(post_id)
+        """Queue the post (durably) and wake the outbox thread to send it."""
+        if self.store.enqueue_hr_post(question_id, reason) is not None:
+            self.wake()
+
+    def wake(self) -> None:
+        """A post was queued: send it now rather than at the next poll."""
+        self._wake.set()
 
     def deliver(self, post_id: int) -> bool:
         """Send one due post; True when it was sent by this call."""
-        post = self.store.claim_hr_post(post_id)
+        post = self.store.claim_hr_post(post_id, self.lease_seconds)
         if post is None:
             return False
+        claim = post["claim"]
         try:
             question = self.store.question(post["question_id"]) or {}
+            place = self._place(question)
+            if not self.store.hr_post_claim_held(post_id, claim):
+                log.warning("HR post %s: lease ran out before sending; left to its next holder", post_id)
+                return False
             response = self.client.chat_postMessage(
                 channel=self.hr_channel_id,
-                text=f"{self.msg.hr_post_title}: {question.get('question', '')[:200]}",
+                text=hr_post_text(self.msg, question.get("question", "")),
                 blocks=hr_post_blocks(
                     self.msg, reason=post["reason"], question=question.get("question", ""),
-                    user_id=question.get("user_id"), place=self._place(question),
+                    user_id=question.get("user_id"), place=place,
                     guesses=[(c["entry_id"], c["score"]) for c in json.loads(question.get("candidates") or "[]")],
                 ) + [review_actions(post["question_id"])],
                 unfurl_links=False,
             )
-            self.store.mark_hr_post_sent(post_id, response["channel"], response["ts"])
+            if not self.store.mark_hr_post_sent(post_id, claim, response["channel"], response["ts"]):
+                log.error("HR post %s was sent after its claim was taken over; it may appear twice", post_id)
             return True
         except SlackApiError as exc:
             status = exc.response.status_code
@@ -84,10 +103,10 @@ class HrNotifier:
             # The question stays in the review queue; only the channel post is given up.
             log.error("HR post %s given up after %d attempts (%s); check HR_CHANNEL_ID and that the bot "
                       "is in that channel", post_id, post["attempts"], error)
-            self.store.mark_hr_post_failed(post_id, error, None)
+            self.store.mark_hr_post_failed(post_id, claim, error, None)
             return False
         log.warning("HR post %s not delivered (%s); retrying in %.0fs", post_id, error, delay)
-        self.store.mark_hr_post_failed(post_id, error, delay)
+        self.store.mark_hr_post_failed(post_id, claim, error, delay)
         return False
 
     def _backoff(self, attempts: int) -> float:

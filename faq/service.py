@@ -15,7 +15,7 @@ from pathlib import Path
 from faq.answerer import Answerer
 from faq.content import CONTENT_DIR, ContentError, FaqContent, load_content
 from faq.models import Decision, Outcome
-from faq.privacy import cut_text
+from faq.privacy import MY_NUMBER_MASK, cut_text
 from faq.replies import Reply, compose
 from faq.review import ReviewQueue
 from faq.store import Store
@@ -103,6 +103,10 @@ class FaqService:
         The question is cut to ``MAX_TEXT_CHARS`` first, so no message costs unbounded work."""
         answerer = self.answerer()
         decision = answerer.decide(cut_text(question), follows)
+        if MY_NUMBER_MASK in question and not decision.contains_my_number:
+            # Masked already on the way in (the durable inbox stores nothing unmasked): the
+            # person still has to be told to delete their message.
+            decision = decision.model_copy(update={"contains_my_number": True})
         told = tell_hr and log_question
         refused = [p for p in decision.parts if p.outcome is Outcome.ESCALATE]
         reply = compose(decision, answerer.content,

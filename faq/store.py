@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,11 @@ SHIPPED_BY = "system:shipped-faq"
 
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _in_seconds(seconds: float) -> str:
+    """A moment ``seconds`` from now, in the same sortable form as ``now()``."""
+    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds)).isoformat(timespec="seconds")
 
 
 def _entry_json(entry: Entry) -> str:
@@ -110,7 +116,20 @@ def _migration_3(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3]
+def _migration_4(db: sqlite_utils.Database) -> None:
+    """Durable intake (the inbox) and fenced HR-post claims."""
+    db["inbox"].create(
+        {"id": int, "delivery_key": str, "kind": str, "payload": str, "status": str, "attempts": int,
+         "claim": str, "lease_until": str, "last_error": str, "received_at": str, "done_at": str},
+        pk="id",
+    )
+    db["inbox"].create_index(["delivery_key"], unique=True)
+    db["inbox"].create_index(["status"])
+    db["hr_posts"].add_column("claim", str)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3,
+                                                             _migration_4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -419,20 +438,28 @@ class Store:
                               [question_id, reason]).fetchone()
         return row[0] if row else None
 
-    def claim_hr_post(self, post_id: int) -> dict[str, Any] | None:
-        """Take a due post for sending; None if it is not due or another worker holds it."""
+    def claim_hr_post(self, post_id: int, lease_seconds: float = HR_POST_LEASE_SECONDS) -> dict[str, Any] | None:
+        """Take a due post for sending; None if it is not due or another worker holds it.
+
+        The row's ``claim`` is a fresh token: only its holder may mark the post sent or
+        failed, so a sender whose lease ran out cannot overwrite the next holder's outcome."""
         at = now()
-        lease = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=HR_POST_LEASE_SECONDS)).isoformat(timespec="seconds")
+        claim = uuid.uuid4().hex
         with self.transaction() as db:
             cursor = db.execute(
-                "update hr_posts set status = 'sending', lease_until = ?, attempts = attempts + 1 "
+                "update hr_posts set status = 'sending', lease_until = ?, claim = ?, attempts = attempts + 1 "
                 "where id = ? and ((status = 'pending' and next_attempt_at <= ?) "
                 "or (status = 'sending' and lease_until < ?))",
-                [lease, post_id, at, at],
+                [_in_seconds(lease_seconds), claim, post_id, at, at],
             )
             if cursor.rowcount != 1:
                 return None
         return next(self.db.query("select * from hr_posts where id = ?", [post_id]))
+
+    def hr_post_claim_held(self, post_id: int, claim: str) -> bool:
+        """True while ``claim`` still holds the post and its lease has not run out."""
+        return self.db.execute("select 1 from hr_posts where id = ? and claim = ? and status = 'sending' "
+                               "and lease_until >= ?", [post_id, claim, now()]).fetchone() is not None
 
     def due_hr_posts(self) -> list[int]:
         at = now()
@@ -440,23 +467,82 @@ class Store:
             "select id from hr_posts where (status = 'pending' and next_attempt_at <= ?) "
             "or (status = 'sending' and lease_until < ?) order by id", [at, at]).fetchall()]
 
-    def mark_hr_post_sent(self, post_id: int, channel_id: str, ts: str) -> None:
+    def mark_hr_post_sent(self, post_id: int, claim: str, channel_id: str, ts: str) -> bool:
+        """Record the delivery; False when ``claim`` no longer holds the post."""
         with self.transaction() as db:
-            db.execute("update hr_posts set status = 'sent', channel_id = ?, ts = ?, sent_at = ?, "
-                       "last_error = null where id = ?", [channel_id, ts, now(), post_id])
+            return db.execute("update hr_posts set status = 'sent', channel_id = ?, ts = ?, sent_at = ?, "
+                              "last_error = null, lease_until = null where id = ? and claim = ?",
+                              [channel_id, ts, now(), post_id, claim]).rowcount == 1
 
-    def mark_hr_post_failed(self, post_id: int, error: str, retry_in_seconds: float | None) -> None:
-        """Back to pending for a retry, or given up (status 'failed') when ``retry_in_seconds`` is None."""
-        if retry_in_seconds is None:
-            with self.transaction() as db:
-                db.execute("update hr_posts set status = 'failed', last_error = ?, lease_until = null "
-                           "where id = ?", [error[:500], post_id])
-            return
-        retry_at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=retry_in_seconds)
+    def mark_hr_post_failed(self, post_id: int, claim: str, error: str, retry_in_seconds: float | None) -> bool:
+        """Back to pending for a retry, or given up (status 'failed') when ``retry_in_seconds`` is None.
+
+        False (nothing changed) when ``claim`` no longer holds the post."""
+        status, retry_at = ("failed", None) if retry_in_seconds is None else ("pending", _in_seconds(retry_in_seconds))
         with self.transaction() as db:
-            db.execute("update hr_posts set status = 'pending', last_error = ?, next_attempt_at = ?, "
-                       "lease_until = null where id = ?",
-                       [error[:500], retry_at.isoformat(timespec="seconds"), post_id])
+            return db.execute("update hr_posts set status = ?, last_error = ?, "
+                              "next_attempt_at = coalesce(?, next_attempt_at), lease_until = null "
+                              "where id = ? and claim = ? and status = 'sending'",
+                              [status, error[:500], retry_at, post_id, claim]).rowcount == 1
+
+    # -- durable intake (the inbox) -----------------------------------------------------
+
+    def take_delivery(self, key: str, kind: str, payload: dict[str, Any]) -> int | None:
+        """Store one delivery before it is acknowledged; None when ``key`` was taken before
+        (a Slack retry). The payload must already be masked: it is written as given."""
+        try:
+            with self.transaction() as db:
+                return db["inbox"].insert(
+                    {"delivery_key": key, "kind": kind, "payload": json.dumps(payload, ensure_ascii=False),
+                     "status": "pending", "attempts": 0, "received_at": now()}).last_pk
+        except sqlite3.IntegrityError:
+            return None
+
+    def claim_delivery(self, owner: str, lease_seconds: float,
+                       is_abandoned: Callable[[str], bool]) -> dict[str, Any] | None:
+        """Take the oldest pending delivery nobody works on: unclaimed, lease run out, or
+        claimed by a process ``is_abandoned`` says is gone. The claim is compare-and-set, so
+        two processes never both take one row."""
+        at = now()
+        rows = self.db.execute("select id, claim, lease_until from inbox where status = 'pending' "
+                               "order by id limit 100").fetchall()
+        for row_id, claim, lease_until in rows:
+            if claim and lease_until and lease_until >= at and not is_abandoned(claim):
+                continue
+            token = f"{owner}/{uuid.uuid4().hex}"
+            with self.transaction() as db:
+                taken = db.execute("update inbox set claim = ?, lease_until = ?, attempts = attempts + 1 "
+                                   "where id = ? and status = 'pending' and claim is ?",
+                                   [token, _in_seconds(lease_seconds), row_id, claim]).rowcount
+            if taken:
+                return next(self.db.query("select * from inbox where id = ?", [row_id]))
+        return None
+
+    def finish_delivery(self, row_id: int, claim: str, status: str = "done", error: str | None = None) -> bool:
+        """Done (or given up): the payload is dropped, the key stays to recognise retries."""
+        with self.transaction() as db:
+            return db.execute("update inbox set status = ?, payload = '{}', done_at = ?, last_error = ?, "
+                              "lease_until = null where id = ? and claim = ?",
+                              [status, now(), error and error[:500], row_id, claim]).rowcount == 1
+
+    def retry_delivery(self, row_id: int, claim: str, error: str, retry_in_seconds: float) -> None:
+        """Keep the claim but let it run out in ``retry_in_seconds``, when any process may retry."""
+        with self.transaction() as db:
+            db.execute("update inbox set lease_until = ?, last_error = ? where id = ? and claim = ?",
+                       [_in_seconds(retry_in_seconds), error[:500], row_id, claim])
+
+    def pending_deliveries(self) -> int:
+        return self.db.execute("select count(*) from inbox where status = 'pending'").fetchone()[0]
+
+    def question_by_event(self, event_id: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from questions where event_id = ?", [event_id]))
+        return rows[0] if rows else None
+
+    def check_writable(self) -> None:
+        """Raise sqlite3.Error when the database cannot take a write (disk full, read-only)."""
+        with self.transaction() as db:
+            db.execute("insert into meta (key, value) values ('last_write_check', ?) "
+                       "on conflict (key) do update set value = excluded.value", [now()])
 
     # -- retention ----------------------------------------------------------------------
 

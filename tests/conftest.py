@@ -54,7 +54,7 @@ def slack_app(stub, db_path):
 
     running, server = start_app(stub, db_path)
     yield running
-    running.bot.notifier.stop()
+    running.bot.stop()
     server.shutdown()
     server.server_close()
     running.executor.shutdown(wait=True)

@@ -83,8 +83,20 @@ class RunningApp:
              extra: dict[str, str] | None = None, settle: bool = True) -> tuple[int, str]:
         result = post(self.url, body, headers if headers is not None else signed_headers(body), content_type, extra)
         if settle:
-            self.executor.wait_idle()
+            self.settle()
         return result
+
+    def settle(self, timeout: float = 15.0) -> None:
+        """Wait (bounded) until the listeners have finished and the HR outbox has nothing due
+        or in flight, so a test sees every effect of what it sent."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.executor.wait_idle(timeout)
+            busy = self.store.db.execute("select count(*) from hr_posts where status = 'sending'").fetchone()[0]
+            if not busy and not self.store.due_hr_posts() and self.bot.intake.idle():
+                return
+            time.sleep(0.01)
+        raise AssertionError("the inbox or the HR outbox did not settle")
 
     def event(self, event: dict[str, Any], event_id: str, **kwargs: Any) -> tuple[int, str]:
         return self.send(event_callback(event, event_id), **kwargs)
@@ -102,6 +114,8 @@ def start_app(stub: StubSlack, db_path: Path, **overrides: Any) -> tuple[Running
     service = FaqService.open(store)
     executor = TrackingExecutor()
     bot = build_bot(settings, service, mode="http", client=make_client(settings), listener_executor=executor)
+    bot.notifier.start(interval=0.1)  # as start_bot does: HR posts are only ever sent by this loop
+    bot.intake.start()
     server = make_server("127.0.0.1", 0, wsgi_app(bot), server_class=_Server, handler_class=_QuietHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"

@@ -48,6 +48,7 @@ def test_socket_mode_acks_every_envelope_and_answers_once(stub, db_path, socket_
     executor = TrackingExecutor()
     bot = build_bot(settings, FaqService.open(Store(db_path)), mode="socket", client=make_client(settings),
                     listener_executor=executor)
+    bot.start()
     handler = SocketModeHandler(bot.app, app_token=settings.secret("slack_app_token"))
     handler.connect()
     try:
@@ -66,4 +67,5 @@ def test_socket_mode_acks_every_envelope_and_answers_once(stub, db_path, socket_
         assert opened.headers.get("Authorization") == "Bearer xapp-test-app-token-123"
     finally:
         handler.close()
+        bot.stop()
         executor.shutdown(wait=True)

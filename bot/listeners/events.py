@@ -1,4 +1,9 @@
-"""Events: DMs, @mentions and App Home. Parse, call the conversation, send."""
+"""Events: DMs, @mentions and App Home. Parse, call the conversation, send.
+
+The events the bot answers are taken into the durable inbox (``bot.intake``) before Slack
+gets its 200, masked and cut; the inbox workers call ``handle``. Bolt only sees the events
+the bot ignores, and acknowledges them.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,10 @@ from slack_sdk import WebClient
 
 from bot.conversation import Conversation, Place
 from bot.hr_desk import HrDesk
+from faq.privacy import cut_text, mask_personal_data
+
+# What ``handle`` needs of an event; nothing else is stored.
+_KEPT_FIELDS = ("type", "user", "text", "ts", "thread_ts", "channel", "channel_type", "tab")
 
 
 def ignored(event: dict[str, Any]) -> bool:
@@ -16,31 +25,53 @@ def ignored(event: dict[str, Any]) -> bool:
     return bool(event.get("subtype") or event.get("bot_id") or not event.get("user"))
 
 
-def _answer(conversation: Conversation, client: WebClient, event: dict[str, Any], body: dict[str, Any],
-            place: Place) -> None:
-    """Answer once per event id, where the question was asked."""
+def answered(event: dict[str, Any]) -> bool:
+    """The events the bot acts on: mentions, DMs and opening the App Home tab."""
+    kind = event.get("type")
+    if kind == "app_home_opened":
+        return bool(event.get("user")) and event.get("tab", "home") == "home"
+    if ignored(event) or not event.get("channel") or not event.get("ts"):
+        return False
+    return kind == "app_mention" or (kind == "message" and event.get("channel_type") == "im")
+
+
+def take(body: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """(delivery key, masked payload) of an event to answer; None for everything else."""
+    event = body.get("event")
+    if body.get("type") != "event_callback" or not isinstance(event, dict) or not body.get("event_id"):
+        return None
+    if not answered(event):
+        return None
+    kept = {k: event[k] for k in _KEPT_FIELDS if k in event}
+    if "text" in kept:
+        kept["text"] = mask_personal_data(cut_text(str(kept["text"])))
+    return f"event:{body['event_id']}", {"event_id": body["event_id"], "event": kept}
+
+
+def handle(conversation: Conversation, desk: HrDesk, client: WebClient, payload: dict[str, Any],
+           redelivery: bool) -> None:
+    """Answer one stored event (``redelivery``: an earlier attempt may have logged it)."""
+    event = payload["event"]
+    if event["type"] == "app_home_opened":
+        client.views_publish(user_id=event["user"], view=conversation.home(desk.home_blocks(event["user"])))
+        return
+    if event["type"] == "app_mention":
+        place = Place("mention", event["channel"], event.get("thread_ts") or event["ts"], event["ts"])
+    else:
+        place = Place("im", event["channel"], event.get("thread_ts"), event["ts"])
     prepared = conversation.prepare(event.get("text", ""), user_id=event["user"], place=place,
-                                    event_key=body["event_id"])
+                                    event_key=payload["event_id"], redelivery=redelivery)
     if prepared:
         client.chat_postMessage(channel=place.channel_id, thread_ts=place.thread_ts, blocks=prepared.blocks,
                                 text=prepared.text, unfurl_links=False, unfurl_media=False)
         conversation.after_reply(prepared)
 
 
-def register(app: App, conversation: Conversation, desk: HrDesk) -> None:
+def register(app: App) -> None:
+    """Acknowledge the events the bot ignores (the answered ones never reach Bolt)."""
+
     @app.event("app_mention")
-    def answer_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        if not ignored(event):
-            place = Place("mention", event["channel"], event.get("thread_ts") or event["ts"], event["ts"])
-            _answer(conversation, client, event, body, place)
-
     @app.event("message")
-    def answer_direct_message(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        if not ignored(event) and event.get("channel_type") == "im":
-            place = Place("im", event["channel"], event.get("thread_ts"), event["ts"])
-            _answer(conversation, client, event, body, place)
-
     @app.event("app_home_opened")
-    def publish_home(event: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab", "home") == "home":
-            client.views_publish(user_id=event["user"], view=conversation.home(desk.home_blocks(event["user"])))
+    def acknowledge(event: dict[str, Any]) -> None:
+        """Nothing to do: an edit, a bot's post, a message in a channel, another tab."""

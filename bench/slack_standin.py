@@ -56,6 +56,7 @@ class Call:
     method: str
     params: dict[str, Any]
     headers: dict[str, str]
+    answered: bool = False  # a successful answer was written (a hung or failed call never is)
 
 
 @dataclass
@@ -176,8 +177,9 @@ class StubSlack:
             method = "response_url"
         else:
             method = url.path.removeprefix("/api/")
+        call = Call(method, params, dict(request.headers))
         with self._lock:
-            self.calls.append(Call(method, params, dict(request.headers)))
+            self.calls.append(call)
             gate = self.holds.get(method)
         if gate is not None:
             gate.wait(HOLD_LIMIT_SECONDS)
@@ -209,6 +211,12 @@ class StubSlack:
         request.send_header("Content-Length", str(len(data)))
         request.end_headers()
         request.wfile.write(data)
+        call.answered = "error" not in payload
+
+    def clear_failures(self) -> None:
+        """Behave normally from now on."""
+        with self._lock:
+            self.rules.clear()
 
     def _answer(self, method: str, params: dict[str, Any], token: str) -> dict[str, Any]:
         if method != "response_url":

@@ -8,6 +8,7 @@ import hmac
 import io
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -28,14 +29,22 @@ MAX_CLOCK_SKEW_SECONDS = 5 * 60
 
 
 def health(store: Store) -> tuple[int, dict[str, Any]]:
-    """200 when the database answers and holds a FAQ; 503 otherwise."""
+    """200 when the database answers, takes a write and holds a FAQ; 503 otherwise.
+
+    The write matters: a full disk or a read-only file still answers reads, while every
+    question would fail to be stored."""
     try:
         entries = store.db.execute("select count(*) from entries where retired = 0").fetchone()[0]
-        return (200 if entries else 503), {"status": "ok" if entries else "empty",
-                                           "schema_version": store.schema_version(), "entries": entries}
+        body = {"status": "ok" if entries else "empty", "schema_version": store.schema_version(), "entries": entries}
     except Exception as exc:
         log.error("health check failed: %s", type(exc).__name__)
         return 503, {"status": "error", "error": type(exc).__name__}
+    try:
+        store.check_writable()
+    except sqlite3.Error as exc:
+        log.error("health check: database not writable (%s)", exc)
+        return 503, {**body, "status": "unwritable", "error": str(exc)}
+    return (200 if entries else 503), body
 
 
 def _respond(start_response: Callable[..., Any], status: int, reason: str, body: dict[str, Any]) -> list[bytes]:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import http.client
 import json
 import logging
+import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from bench.slack_requests import SIGNING_SECRET, signature
+from bench.slack_requests import SIGNING_SECRET, direct_message, signature, slash_command
+from tests.slack_app import HR_CHANNEL, start_app
 
 
 def _post_bytes(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
@@ -68,3 +72,140 @@ def test_oversized_body_is_refused_before_it_is_read(slack_app):
     conn.endheaders()
     assert conn.getresponse().status == 413
     conn.close()
+
+
+# -- replies never wait on the HR channel (item 1) -----------------------------------------
+
+def _dm_replies(app, prefix: str) -> list:
+    return [c for c in app.stub.calls_to("chat.postMessage") if str(c.params.get("channel", "")).startswith(prefix)]
+
+
+def test_a_hanging_hr_channel_delays_no_reply(stub, db_path):
+    """Five escalations whose HR posts hang, then three answerable questions: every reply goes
+    out while the HR posts are still hanging. (Inline HR posts held every listener thread.)"""
+    app, server = start_app(stub, db_path, slack_api_timeout=30.0)
+    try:
+        stub.fail("chat.postMessage", times=100, hang=20.0, when=lambda p: p.get("channel") == HR_CHANNEL)
+        questions = ["身代金は払ったんですか？"] * 5 + ["マイナンバーは大丈夫？"] * 3
+        for i, text in enumerate(questions):
+            event = direct_message(text, channel=f"DHANG{i}", ts=f"1700002000.{i:06d}")
+            assert app.event(event, f"EvHang{i}", settle=False)[0] == 200
+        deadline = time.monotonic() + 10
+        while len(_dm_replies(app, "DHANG")) < len(questions) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(_dm_replies(app, "DHANG")) == len(questions)
+        assert all(p["status"] != "sent" for p in app.rows("hr_posts"))
+        assert len(app.rows("hr_posts")) == 5
+    finally:
+        app.bot.intake.stop()
+        server.shutdown()
+        server.server_close()
+
+
+# -- a lease never runs out mid-send, and only the holder marks a post (item 7) ------------
+
+def test_rate_limited_hr_post_goes_back_to_the_outbox_instead_of_sleeping_past_its_lease(slack_app, stub):
+    stub.fail("chat.postMessage", times=2, status=429, retry_after=35, when=lambda p: p.get("channel") == HR_CHANNEL)
+    slack_app.bot.notifier.stop()  # deliver by hand, in a thread we can watch
+    slack_app.event(direct_message("身代金は払ったんですか？"), "Ev429Lease", settle=False)
+    deadline = time.monotonic() + 10
+    while not slack_app.rows("hr_posts") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    [post] = slack_app.rows("hr_posts")
+    done = threading.Event()
+    threading.Thread(target=lambda: (slack_app.bot.notifier.deliver(post["id"]), done.set()), daemon=True).start()
+    # Before: the client slept Retry-After twice (~71 s) inside a 60 s lease.
+    assert done.wait(10), "deliver() is still sleeping on Retry-After"
+    [post] = slack_app.rows("hr_posts")
+    assert post["status"] == "pending" and "429" in post["last_error"]
+    assert post["next_attempt_at"] >= _in(30)
+    assert len(stub.calls_to("chat.postMessage", channel=HR_CHANNEL)) == 1
+
+
+def _in(seconds: float) -> str:
+    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds)).isoformat(timespec="seconds")
+
+
+def test_only_the_current_claim_marks_a_post(store, service):
+    question_id = service.ask("身代金は払ったんですか？", channel_kind="im", event_id="EvFence", tell_hr=True).question_id
+    post_id = store.hr_post_id(question_id, "escalate")
+    first = store.claim_hr_post(post_id)
+    store.db.execute("update hr_posts set lease_until = '2000-01-01' where id = ?", [post_id])  # lease ran out
+    second = store.claim_hr_post(post_id)
+    assert second is not None and second["claim"] != first["claim"]
+    assert not store.hr_post_claim_held(post_id, first["claim"])
+    assert store.mark_hr_post_sent(post_id, first["claim"], "C1", "1.1") is False
+    assert store.mark_hr_post_failed(post_id, first["claim"], "late", 5) is False
+    assert store.mark_hr_post_sent(post_id, second["claim"], "C1", "1.2") is True
+    assert store.db.execute("select status, ts from hr_posts where id = ?", [post_id]).fetchone() == ("sent", "1.2")
+
+
+# -- the HR post's notification text is escaped (item 4) -----------------------------------
+
+def test_hr_post_text_carries_no_live_markup(slack_app, stub):
+    text = "<!channel> <!here> <@U0OTHER> <https://evil.example|給与明細> 身代金は払ったんですか？"
+    slack_app.event(direct_message(text), "EvMarkup")
+    [hr] = stub.wait_for("chat.postMessage", channel=HR_CHANNEL)
+    everything = hr.params["text"] + json.dumps(hr.params["blocks"], ensure_ascii=False)
+    for live in ("<!channel>", "<!here>", "<@U0OTHER>", "<https://evil"):
+        assert live not in everything, live
+    assert "&lt;!channel&gt;" in hr.params["text"]
+
+
+# -- a database that cannot be written (item 6) --------------------------------------------
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 64 MB tmpfs: filling it gives SQLite its genuine 'database or disk is full'."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount_point)],
+                      capture_output=True).returncode != 0:
+        pytest.skip("needs permission to mount a tmpfs (root in a container)")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
+
+
+def _fill(path) -> None:
+    with open(path, "wb", buffering=0) as f:
+        try:
+            while True:
+                f.write(b"\0" * (1 << 16))
+        except OSError:
+            pass
+
+
+def test_full_disk_still_answers_keeps_the_question_and_fails_healthz(small_disk, stub, caplog):
+    caplog.set_level(logging.WARNING)
+    app, server = start_app(stub, small_disk / "faqbot.db")
+    try:
+        filler = small_disk / "filler"
+        _fill(filler)
+        assert app.event(direct_message("身代金は払ったんですか？", channel="DFULL1"), "EvFull1")[0] == 200
+        [reply] = _dm_replies(app, "DFULL1")
+        assert "083-252-0288" in json.dumps(reply.params["blocks"], ensure_ascii=False)
+        status, text = app.form(slash_command("不審な電話が来たらどうする？", stub.response_url()))
+        assert status == 200 and "083-252-0288" in text
+        try:
+            urllib.request.urlopen(f"{app.base}/healthz", timeout=5)
+            raise AssertionError("healthz answered 200 on a full disk")
+        except urllib.error.HTTPError as err:
+            assert err.code == 503 and json.loads(err.read())["status"] == "unwritable"
+        assert "kept in memory" in caplog.text
+        assert app.rows("questions") == []
+
+        filler.unlink()  # the operator frees space: nothing was lost
+        deadline = time.monotonic() + 15
+        while len(app.rows("questions")) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sorted(r["channel_kind"] for r in app.rows("questions")) == ["im", "slash"]
+        [hr] = stub.wait_for("chat.postMessage", channel=HR_CHANNEL)
+        assert "身代金" in hr.params["text"]
+        with urllib.request.urlopen(f"{app.base}/healthz", timeout=5) as response:
+            assert response.status == 200
+        assert len(_dm_replies(app, "DFULL1")) == 1
+    finally:
+        app.bot.stop()
+        server.shutdown()
+        server.server_close()
+        app.store.close()

@@ -32,14 +32,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_server(stub: StubSlack, workdir: Path, log_file) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(stub: StubSlack, workdir: Path, log_file, **extra_env: str) -> tuple[subprocess.Popen[bytes], int]:
+    """`faqbot serve` on a free port against the stand-in, once /healthz answers 200."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HR_"))}
     env.update(PORT=str(port), SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SIGNING_SECRET,
                HR_CHANNEL_ID=HR_CHANNEL, SLACK_API_URL=stub.api_url, DATABASE_PATH=str(workdir / "bench.db"),
-               LOG_LEVEL="WARNING")
+               LOG_LEVEL="WARNING", **extra_env)
+    # Its own process group: kill -9 of the group takes gunicorn's master and worker at once,
+    # as a container runtime or the OOM killer would.
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], env=env, cwd=workdir,
-                            stdout=subprocess.DEVNULL, stderr=log_file)
+                            stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -109,7 +112,7 @@ def endpoint(rates: list[int], duration: float, log_path: Path | None = None) ->
     """Every rate in turn against one server; its warnings go to ``log_path`` (kept for reading)."""
     stub = StubSlack()
     with tempfile.TemporaryDirectory() as tmp, open(log_path or Path(tmp) / "server.log", "w") as log_file:
-        proc, port = _start_server(stub, Path(tmp), log_file)
+        proc, port = start_server(stub, Path(tmp), log_file)
         try:
             url = f"http://127.0.0.1:{port}/slack/events"
             return [_run_rate(url, stub, Path(tmp) / "bench.db", rate, duration, f"R{i}")

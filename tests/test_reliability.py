@@ -8,6 +8,7 @@ import hmac
 import http.client
 import json
 import logging
+import re
 import subprocess
 import threading
 import time
@@ -209,3 +210,37 @@ def test_full_disk_still_answers_keeps_the_question_and_fails_healthz(small_disk
         server.shutdown()
         server.server_close()
         app.store.close()
+
+
+# -- no bodies in the logs at any level (item 5) ----------------------------------------------
+
+@pytest.mark.parametrize("level", ["DEBUG", "INFO"])
+def test_no_request_or_reply_body_is_logged_at_any_level(stub, db_path, level):
+    """Bolt resets its loggers to the root level when the App is built, after logging was set up."""
+    import io
+
+    from bot.logs import configure_logging
+    from bench.slack_requests import event_callback, mention, post, signed_headers
+
+    configure_logging(level)
+    stream = io.StringIO()
+    logging.getLogger().handlers[0].setStream(stream)
+    app, server = start_app(stub, db_path)
+    try:
+        app.event(direct_message("身代金は払ったんですか QUESTION-BODY"), "EvLogs")
+        stub.wait_for("chat.postMessage", channel=HR_CHANNEL)
+        app.form(slash_command("SLASH-BODY 身代金は払ったんですか", stub.response_url()))
+        body = event_callback(mention("UNSIGNED-BODY " + "あ" * 60_000), "EvUnsigned")
+        assert post(app.url, body, {"X-Slack-Request-Timestamp": str(int(time.time())),
+                                    "X-Slack-Signature": "v0=00"})[0] == 401
+        app.settle()
+    finally:
+        app.bot.stop()
+        server.shutdown()
+        server.server_close()
+        configure_logging("WARNING")
+    logged = stream.getvalue()
+    # Bolt's DEBUG records carry reply bodies ("Responding with status: 200 body: ..."), its
+    # INFO ones unauthenticated bodies: none of its records below WARNING may get through.
+    assert not re.search(r" (DEBUG|INFO) slack_(bolt|sdk)", logged)
+    assert "SLASH-BODY" not in logged and "QUESTION-BODY" not in logged and "UNSIGNED-BODY" not in logged and "xoxb-" not in logged

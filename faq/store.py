@@ -559,6 +559,12 @@ class Store:
             removed = db.execute("delete from questions where asked_at < ?", [cutoff]).rowcount
             db.execute("delete from review_groups where id not in (select group_id from review_items "
                        "where group_id is not null)")
+            # A group's representative is the text of its first question: when that question
+            # is purged, the group is shown by its oldest remaining one instead.
+            db.execute("update review_groups set representative = (select q.question from review_items i "
+                       "join questions q on q.id = i.question_id where i.group_id = review_groups.id "
+                       "order by i.id limit 1)")
+            db.execute("delete from inbox where received_at < ?", [cutoff])
             return removed
 
 

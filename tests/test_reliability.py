@@ -244,3 +244,36 @@ def test_no_request_or_reply_body_is_logged_at_any_level(stub, db_path, level):
     # INFO ones unauthenticated bodies: none of its records below WARNING may get through.
     assert not re.search(r" (DEBUG|INFO) slack_(bolt|sdk)", logged)
     assert "SLASH-BODY" not in logged and "QUESTION-BODY" not in logged and "UNSIGNED-BODY" not in logged and "xoxb-" not in logged
+
+
+# -- retention leaves no text behind (item 8) ----------------------------------------------
+
+def test_purge_rewrites_a_groups_representative_from_a_purged_question(store, service):
+    queue = service.review_queue()
+    old = service.ask("山田太郎の給与明細は漏れましたか", channel_kind="im", event_id="EvOld").question_id
+    queue.add(old, "escalate")
+    store.db.execute("update questions set asked_at = '2020-01-01T00:00:00+00:00' where id = ?", [old])
+    new = service.ask("佐藤花子の給与明細は漏れましたか", channel_kind="im", event_id="EvNew").question_id
+    queue.add(new, "escalate")
+    [group] = store.db.execute("select id from review_groups").fetchall()
+    assert store.purge(30) == 1
+    texts = json.dumps([list(r) for r in store.db.execute("select * from review_groups")], ensure_ascii=False)
+    assert "山田太郎" not in texts and "佐藤花子" in texts
+
+
+# -- faq import refuses a file built to exhaust memory (item 10) ---------------------------
+
+def test_import_refuses_an_alias_bomb_before_parsing(tmp_path, service):
+    from faq.content import ContentError
+    from faq.editing import Editor
+    from faq.transfer import plan_import
+
+    bomb = tmp_path / "bomb.yaml"
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 30) + "]" for i in range(8)]
+    bomb.write_text("\n".join(lines) + "\n")  # 30^8 × 10 strings once expanded
+    started = time.perf_counter()
+    with pytest.raises(ContentError) as refused:
+        plan_import(Editor(service), bomb)
+    assert "aliases" in str(refused.value)
+    assert time.perf_counter() - started < 5

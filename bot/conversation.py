@@ -145,8 +145,11 @@ class Conversation:
         reply = self.service.entry_reply(USAGE_ENTRY, language)
         return self._render(reply, None) if reply else ([], "")
 
-    def choose(self, payload_value: str, user_id: str | None) -> tuple[list[dict[str, Any]], str] | None:
-        """A clarify button: record the choice (a labelled example) and show that answer."""
+    def choose(self, payload_value: str, user_id: str | None) -> tuple[list[dict[str, Any]], str, dict[str, Any]] | None:
+        """A clarify button: record the choice (a labelled example) and show that answer.
+
+        Only an entry the bot offered for that question is accepted; the question's stored
+        row (returned) says where the answer goes, never the payload."""
         try:
             value = json.loads(payload_value)
             question_id, entry_id = int(value["q"]), str(value["e"])
@@ -155,9 +158,19 @@ class Conversation:
         question = self.service.store.question(question_id)
         if question is None:
             return None
+        offered = {c.get("entry_id") for c in json.loads(question.get("candidates") or "[]")}
+        if entry_id not in offered:
+            return None
         self.service.store.record_choice(question_id, user_id, entry_id)
         reply = self.service.entry_reply(entry_id, question.get("language") or "ja")
-        return self._render(reply, question_id) if reply else None
+        return (*self._render(reply, question_id), question) if reply else None
+
+    def may_vote(self, question_id: int, user_id: str | None) -> bool:
+        """A button's question id is checked against the stored question, not trusted: anyone
+        may vote on an answer posted in a channel thread, only the asker on a private one."""
+        question = self.service.store.question(question_id)
+        return question is not None and (question.get("channel_kind") == "mention"
+                                         or self._asked_by(question_id, user_id))
 
     def feedback(self, question_id: int, user_id: str | None, positive: bool) -> tuple[list[dict[str, Any]], str]:
         self.service.store.add_feedback(question_id, user_id, 1 if positive else -1)

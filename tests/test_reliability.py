@@ -277,3 +277,36 @@ def test_import_refuses_an_alias_bomb_before_parsing(tmp_path, service):
         plan_import(Editor(service), bomb)
     assert "aliases" in str(refused.value)
     assert time.perf_counter() - started < 5
+
+
+# -- buttons: channel and allowed ids from the stored question (item 11) -------------------
+
+def test_button_payloads_cannot_redirect_or_forge(slack_app, stub):
+    from bench.slack_requests import block_action, mention
+
+    slack_app.event(mention("調査結果", ts="1700004000.000100"), "EvForgeClarify")
+    [question] = slack_app.rows("questions")
+    assert question["outcome"] == "clarify"
+    offered = [c["entry_id"] for c in json.loads(question["candidates"])]
+    not_offered = "dark-web" if "dark-web" not in offered else "contact-hr"
+    # A pick of an entry the bot never offered, and a pick naming another channel.
+    slack_app.form(block_action("clarify_pick_0", json.dumps({"q": question["id"], "e": not_offered}),
+                                stub.response_url(), channel="C0EVIL", message_ts="1.1"))
+    assert slack_app.rows("choices") == []
+    slack_app.form(block_action("clarify_pick_0", json.dumps({"q": question["id"], "e": offered[0]}),
+                                stub.response_url(), channel="C0EVIL", message_ts="1.1", trigger_id="tr-b"))
+    [answer] = [c for c in stub.calls_to("chat.postMessage") if c.params.get("blocks")
+                and c.params.get("thread_ts") == "1700004000.000100" and len(c.params["blocks"]) >= 2][-1:]
+    assert answer.params["channel"] == "C0GENERAL"
+    assert not stub.calls_to("chat.postMessage", channel="C0EVIL")
+    assert [c["entry_id"] for c in slack_app.rows("choices")] == [offered[0]]
+    # A vote on someone else's private (DM) question, or on a question id that does not exist,
+    # and a hand-over of someone else's question, change nothing.
+    slack_app.event(direct_message("マイナンバーは大丈夫？", ts="1700004000.000200"), "EvForgeDm")
+    dm_question = slack_app.rows("questions")[-1]["id"]
+    for i, qid in enumerate([dm_question, 999_999]):
+        slack_app.form(block_action("feedback_down", str(qid), stub.response_url(f"v{i}"), user="U0STRANGER",
+                                    trigger_id=f"tr-c{i}"))
+    slack_app.form(block_action("ask_hr", str(question["id"]), stub.response_url("h"), user="U0STRANGER",
+                                trigger_id="tr-d"))
+    assert slack_app.rows("feedback") == [] and slack_app.rows("hr_posts") == []

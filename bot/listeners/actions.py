@@ -23,7 +23,7 @@ def register(app: App, conversation: Conversation) -> None:
     def record_feedback(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         ack()
         question_id = _question_id(action)
-        if question_id is None:
+        if question_id is None or not conversation.may_vote(question_id, body["user"]["id"]):
             return
         blocks, text = conversation.feedback(question_id, body["user"]["id"], action["action_id"] == FEEDBACK_UP)
         respond(blocks=blocks, text=text, response_type="ephemeral", replace_original=False)
@@ -43,14 +43,13 @@ def register(app: App, conversation: Conversation) -> None:
         chosen = conversation.choose(str(action.get("value", "")), body["user"]["id"])
         if chosen is None:
             return
-        blocks, text = chosen
-        container = body.get("container", {})
-        if container.get("is_ephemeral"):
+        blocks, text, question = chosen
+        if body.get("container", {}).get("is_ephemeral"):
             respond(blocks=blocks, text=text, replace_original=True)
             return
-        thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
-        client.chat_postMessage(channel=container.get("channel_id") or body["channel"]["id"], thread_ts=thread_ts,
-                                blocks=blocks, text=text, unfurl_links=False)
+        # Where the question was asked (its thread), from the stored question, not the payload.
+        client.chat_postMessage(channel=question.get("channel_id") or question.get("user_id"),
+                                thread_ts=question.get("thread_ts"), blocks=blocks, text=text, unfurl_links=False)
 
     @app.action(re.compile(rf"^{EXAMPLE_QUESTION}_\d+$"))
     def answer_example(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:

@@ -7,6 +7,7 @@ reports events that got no reply (lost) and replies beyond one per event (duplic
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -55,68 +56,113 @@ def start_server(stub: StubSlack, workdir: Path, log_file, **extra_env: str) -> 
     raise RuntimeError("faqbot serve did not become healthy within 60 s")
 
 
-def _run_rate(url: str, stub: StubSlack, db: Path, rate: int, duration: float, tag: str) -> dict[str, float]:
-    count = max(int(rate * duration), 1)
-    plan: list[tuple[str, str, bool]] = []  # (event id, body, is a duplicate delivery)
-    for k in range(count):
+Plan = list[tuple[str, str, bool, str]]  # (event id, body, is a duplicate delivery, DM channel)
+
+
+def _plan(rate: int, duration: float, tag: str) -> Plan:
+    plan: Plan = []
+    for k in range(max(int(rate * duration), 1)):
         if k % 5 == 4 and plan:
-            event_id, body, _ = plan[-1]
-            plan.append((event_id, body, True))  # Slack's retry of the previous event
+            plan.append((*plan[-1][:2], True, plan[-1][3]))  # Slack's retry of the previous event
             continue
-        event_id = f"Ev{tag}{k:06d}"
-        event = direct_message(MIX[k % len(MIX)], channel=f"D{tag}{k:06d}", ts=f"1700001000.{k:06d}")
-        plan.append((event_id, event_callback(event, event_id), False))
+        event_id, channel = f"Ev{tag}{k:06d}", f"D{tag}{k:06d}"
+        event = direct_message(MIX[k % len(MIX)], channel=channel, ts=f"1700001000.{k:06d}")
+        plan.append((event_id, event_callback(event, event_id), False, channel))
+    return plan
+
+
+def _send(url: str, plan: Plan, rate: int, sent_at: dict[str, float]) -> list[float]:
+    """Send at ``rate``; every delivery must get its 200. Returns acknowledgement latencies (ms)."""
     latencies: list[float] = []
+    start = time.monotonic() + 0.2
 
     def send(index: int) -> None:
-        event_id, body, duplicate = plan[index]
+        event_id, body, duplicate, channel = plan[index]
         extra = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"} if duplicate else None
         delay = start + index / rate - time.monotonic()
         if delay > 0:
             time.sleep(delay)
         t0 = time.perf_counter()
+        sent_at.setdefault(channel, time.monotonic())
         status, _ = post(url, body, signed_headers(body), extra=extra)
         latencies.append((time.perf_counter() - t0) * 1000)
         if status != 200:
             raise RuntimeError(f"event {event_id} got HTTP {status}")
 
-    start = time.monotonic() + 0.2
     with ThreadPoolExecutor(max_workers=min(64, max(rate // 2, 4))) as pool:
         list(pool.map(send, range(len(plan))))
-    distinct = {event_id for event_id, _, dup in plan if not dup}
+    return latencies
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values) or [0.0]
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+
+def _tally(scenario: str, rate: int, plan: Plan, latencies: list[float], sent_at: dict[str, float],
+           stub: StubSlack, db: Path, tag: str) -> dict[str, float | str]:
+    """Wait (bounded) for every reply, then count lost and duplicated ones (answered calls only)."""
+    distinct = {channel for _, _, dup, channel in plan if not dup}
+
+    def answered() -> dict[str, list[float]]:
+        replies: dict[str, list[float]] = {}
+        for call in stub.calls_to("chat.postMessage"):
+            channel = str(call.params.get("channel", ""))
+            if channel.startswith(f"D{tag}") and call.answered:
+                replies.setdefault(channel, []).append(call.at)
+        return replies
+
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        replies = [c for c in stub.calls_to("chat.postMessage") if str(c.params.get("channel", "")).startswith(f"D{tag}")]
-        if len(replies) >= len(distinct):
-            break
+    while len(answered()) < len(distinct) and time.monotonic() < deadline:
         time.sleep(0.1)
     time.sleep(1.0)  # late duplicates would show up here
-    per_channel: dict[str, int] = {}
-    for call in stub.calls_to("chat.postMessage"):
-        channel = str(call.params.get("channel", ""))
-        if channel.startswith(f"D{tag}"):
-            per_channel[channel] = per_channel.get(channel, 0) + 1
+    replies = answered()
     with sqlite3.connect(db) as conn:
         rows = conn.execute("select count(*) from questions where event_id like ?", [f"Ev{tag}%"]).fetchone()[0]
-    ordered = sorted(latencies)
+    reply_ms = [(min(times) - sent_at[channel]) * 1000 for channel, times in replies.items()]
     return {
-        "rate": rate, "sent": len(plan), "distinct": len(distinct), "log_rows": rows,
-        "ack_p50_ms": round(ordered[len(ordered) // 2], 2),
-        "ack_p99_ms": round(ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))], 2),
-        "lost": len(distinct) - len(per_channel),
-        "duplicated": sum(n - 1 for n in per_channel.values()) + max(rows - len(distinct), 0),
+        "scenario": scenario, "rate": rate, "sent": len(plan), "distinct": len(distinct), "log_rows": rows,
+        "ack_p50_ms": _percentile(latencies, 0.5), "ack_p99_ms": _percentile(latencies, 0.99),
+        "reply_p50_ms": _percentile(reply_ms, 0.5), "reply_p99_ms": _percentile(reply_ms, 0.99),
+        "lost": len(distinct) - len(replies),
+        "duplicated": sum(len(t) - 1 for t in replies.values()) + max(rows - len(distinct), 0),
     }
 
 
-def endpoint(rates: list[int], duration: float, log_path: Path | None = None) -> list[dict[str, float]]:
-    """Every rate in turn against one server; its warnings go to ``log_path`` (kept for reading)."""
+def endpoint(rates: list[int], duration: float, log_path: Path | None = None) -> list[dict[str, float | str]]:
+    """Every rate in turn against one server (healthy HR channel); then, at the first rate, the
+    same with every HR-channel post hanging, and with a kill -9 of the whole server halfway
+    through (HR channel still hanging) and a restart on the same database. The server's
+    warnings go to ``log_path`` (kept for reading)."""
     stub = StubSlack()
+    results: list[dict[str, float | str]] = []
     with tempfile.TemporaryDirectory() as tmp, open(log_path or Path(tmp) / "server.log", "w") as log_file:
-        proc, port = start_server(stub, Path(tmp), log_file)
+        workdir, db = Path(tmp), Path(tmp) / "bench.db"
+        proc, port = start_server(stub, workdir, log_file)
         try:
             url = f"http://127.0.0.1:{port}/slack/events"
-            return [_run_rate(url, stub, Path(tmp) / "bench.db", rate, duration, f"R{i}")
-                    for i, rate in enumerate(rates)]
+            for i, rate in enumerate(rates):
+                sent_at: dict[str, float] = {}
+                plan = _plan(rate, duration, f"R{i}")
+                results.append(_tally("healthy", rate, plan, _send(url, plan, rate, sent_at), sent_at, stub, db, f"R{i}"))
+            rate = rates[0]
+            stub.fail("chat.postMessage", times=1_000_000, hang=3600.0,
+                      when=lambda params: params.get("channel") == HR_CHANNEL)
+            sent_at = {}
+            plan = _plan(rate, duration, "H")
+            results.append(_tally("HR channel hanging", rate, plan, _send(url, plan, rate, sent_at), sent_at,
+                                  stub, db, "H"))
+            sent_at = {}
+            plan = _plan(rate, duration, "K")
+            half = len(plan) // 2
+            latencies = _send(url, plan[:half], rate, sent_at)
+            os.killpg(proc.pid, signal.SIGKILL)  # right after the last 200: no clean-up at all
+            proc.wait(30)
+            proc, port = start_server(stub, workdir, log_file)
+            url = f"http://127.0.0.1:{port}/slack/events"
+            latencies += _send(url, plan[half:], rate, sent_at)
+            results.append(_tally("kill -9, HR hanging", rate, plan, latencies, sent_at, stub, db, "K"))
+            return results
         finally:
             proc.terminate()
             proc.wait(30)

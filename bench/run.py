@@ -67,8 +67,8 @@ def table(result: dict[str, object]) -> str:
                      f"{s['naive_p50_ms']:7.2f}/{s['naive_p99_ms']:<8.2f} {s['bm25_p50_ms']:6.2f}/{s['bm25_p99_ms']:<7.2f} "
                      f"{s['engine_vs_naive_p99']:10.2f}x {s['build_s']:10.2f} {s['peak_mb']:8.1f}")
     if result["endpoint"]:
-        lines += ["", "endpoint  rate/s  sent  ack p50 ms  ack p99 ms  lost  duplicated"]
+        lines += ["", "endpoint  scenario             rate/s  sent  ack p50/p99 ms   reply p50/p99 ms  lost  duplicated"]
         for e in result["endpoint"]:  # type: ignore[union-attr]
-            lines.append(f"  {e['rate']:>12} {e['sent']:5} {e['ack_p50_ms']:11.2f} {e['ack_p99_ms']:11.2f} "
-                         f"{e['lost']:5} {e['duplicated']:11}")
+            lines.append(f"  {e['scenario']:<27} {e['rate']:>6} {e['sent']:5} {e['ack_p50_ms']:7.2f}/{e['ack_p99_ms']:<8.2f} "
+                         f"{e['reply_p50_ms']:8.2f}/{e['reply_p99_ms']:<8.2f} {e['lost']:5} {e['duplicated']:11}")
     return "\n".join(lines)

@@ -57,6 +57,7 @@ class Call:
     params: dict[str, Any]
     headers: dict[str, str]
     answered: bool = False  # a successful answer was written (a hung or failed call never is)
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass

@@ -23,5 +23,7 @@ def test_bench_runs_all_sections_and_prints_json(tmp_path):
     assert [row["entries"] for row in data["speed"]][1] == 60
     assert set(data["speed"][0]) >= {"entries", "engine_p50_ms", "engine_p99_ms", "naive_p50_ms", "naive_p99_ms",
                                      "bm25_p99_ms", "build_s", "peak_mb"}
-    [run] = data["endpoint"]
-    assert set(run) >= {"rate", "sent", "ack_p50_ms", "ack_p99_ms", "lost", "duplicated"} and run["sent"] == 2
+    assert [run["scenario"] for run in data["endpoint"]] == ["healthy", "HR channel hanging", "kill -9, HR hanging"]
+    for run in data["endpoint"]:
+        assert set(run) >= {"rate", "sent", "ack_p50_ms", "ack_p99_ms", "reply_p50_ms", "reply_p99_ms", "lost",
+                            "duplicated"} and run["sent"] == 2

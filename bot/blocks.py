@@ -151,7 +151,7 @@ def hr_post_blocks(msg: MessageSet, *, reason: str, question: str, user_id: str 
 def hr_post_text(msg: MessageSet, question: str) -> str:
     """The HR post's notification text (phones, previews, screen readers): escaped like the blocks,
     so a question's ``<!channel>`` or disguised link does nothing there either."""
-    return fit(f"{msg.hr_post_title}: {unescape_slack(question)}", 300)
+    return fit(f"{msg.hr_post_title}: {question}", 300)
 
 
 def home_view(msg: MessageSet, examples: list[str], retention_days: int) -> dict[str, Any]:

@@ -235,7 +235,7 @@ def patient_app(stub, db_path):
     """The app with a Web API timeout long enough to outlast a held Slack answer."""
     running, server = start_app(stub, db_path, slack_api_timeout=25.0)
     yield running
-    running.bot.notifier.stop()
+    running.bot.stop()
     server.shutdown()
     server.server_close()
     running.executor.shutdown(wait=True)

@@ -144,13 +144,16 @@ def test_only_the_current_claim_marks_a_post(store, service):
 # -- the HR post's notification text is escaped (item 4) -----------------------------------
 
 def test_hr_post_text_carries_no_live_markup(slack_app, stub):
-    text = "<!channel> <!here> <@U0OTHER> <https://evil.example|給与明細> 身代金は払ったんですか？"
+    # Live markup, and what Slack sends for markup typed literally (escaped): plain text
+    # carries the latter as a real "<!channel>", which the notification text must escape.
+    text = ("<!channel> <!here> <@U0OTHER> <https://evil.example|給与明細> &lt;!channel&gt; &lt;@U0OTHER&gt; "
+            "身代金は払ったんですか？")
     slack_app.event(direct_message(text), "EvMarkup")
     [hr] = stub.wait_for("chat.postMessage", channel=HR_CHANNEL)
     everything = hr.params["text"] + json.dumps(hr.params["blocks"], ensure_ascii=False)
     for live in ("<!channel>", "<!here>", "<@U0OTHER>", "<https://evil"):
         assert live not in everything, live
-    assert "&lt;!channel&gt;" in hr.params["text"]
+    assert "身代金は払ったんですか" in hr.params["text"] and "<" not in hr.params["text"]
 
 
 # -- a database that cannot be written (item 6) --------------------------------------------

@@ -208,6 +208,8 @@ def stats(as_json: bool, since: dt.datetime | None) -> None:
         click.echo(f"  {day['date']}  {day['questions']:>4} questions, {day['escalated']:>3} escalated")
     for entry_id, votes in data["feedback"].items():
         click.echo(f"  {entry_id:<30} 👍 {votes['up']}  👎 {votes['down']}")
+    for click_row in data["related_clicks"]:
+        click.echo(f"  related: {click_row['from']} → {click_row['to']}  {click_row['clicks']} opened")
 
 
 @click.command()

@@ -12,7 +12,7 @@ from typing import Any
 
 from faq.content import MessageSet
 from faq.models import Outcome
-from faq.replies import Reply, source_line
+from faq.replies import Choice, Reply, source_line
 
 SECTION_LIMIT = 3000
 CONTEXT_LIMIT = 2000
@@ -21,6 +21,8 @@ FALLBACK_LIMIT = 3000
 
 FEEDBACK_UP, FEEDBACK_DOWN, ASK_HR = "feedback_up", "feedback_down", "ask_hr"
 CLARIFY_PICK = "clarify_pick"
+CLARIFY_NONE = "clarify_none"
+RELATED_PICK = "related_pick"
 EXAMPLE_QUESTION = "example_question"
 
 Block = dict[str, Any]
@@ -90,7 +92,7 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> d
 
 def fallback_text(reply: Reply) -> str:
     """The notification text: what a phone shows before the blocks load."""
-    return fit(reply.body, FALLBACK_LIMIT)
+    return fit(" / ".join(p.body for p in reply.parts) if reply.parts else reply.body, FALLBACK_LIMIT)
 
 
 def feedback_buttons(msg: MessageSet, question_id: int) -> Block:
@@ -100,23 +102,44 @@ def feedback_buttons(msg: MessageSet, question_id: int) -> Block:
     ]}
 
 
+def _sources(reply: Reply) -> Block:
+    notes = [f"{reply.labels['sources']}: " + " / ".join(source_line(s, reply.language) for s in reply.sources)]
+    if reply.updated:
+        notes.append(f"{reply.labels['updated']}: {reply.updated.isoformat()}")
+    return context(*notes)
+
+
+def _choice_buttons(action: str, question_id: int, choices: list[Choice]) -> list[dict[str, Any]]:
+    return [button(c.question, f"{action}_{i}", json.dumps({"q": question_id, "e": c.entry_id}))
+            for i, c in enumerate(choices[:3])]
+
+
 def reply_blocks(reply: Reply, msg: MessageSet, question_id: int | None) -> list[Block]:
-    """The bot's answer, candidates, escalation or usage reply."""
+    """The bot's answer (one per question of the message), candidates, escalation or usage reply."""
     blocks: list[Block] = []
     if reply.warning:
         blocks.append(section(f":warning: {reply.warning}"))
-    blocks.append(section(reply.body))
-    if reply.outcome is Outcome.ANSWER:
-        notes = [f"{reply.labels['sources']}: " + " / ".join(source_line(s, reply.language) for s in reply.sources)]
-        if reply.updated:
-            notes.append(f"{reply.labels['updated']}: {reply.updated.isoformat()}")
-        blocks.append(context(*notes))
+    for part in reply.parts:
+        blocks.append(section(f"*{part.heading}*\n{part.body}"))
+        if part.outcome is Outcome.ANSWER:
+            blocks.append(_sources(part))
+    if reply.parts:
         if question_id is not None:
             blocks.append(feedback_buttons(msg, question_id))
+        return blocks
+    blocks.append(section(reply.body))
+    if reply.outcome is Outcome.ANSWER:
+        blocks.append(_sources(reply))
+        if question_id is not None:
+            blocks.append(feedback_buttons(msg, question_id))
+            if reply.related:
+                blocks.append(context(f"{reply.labels['related']}:"))
+                blocks.append({"type": "actions", "block_id": f"related:{question_id}",
+                               "elements": _choice_buttons(RELATED_PICK, question_id, reply.related)})
     elif reply.outcome is Outcome.CLARIFY and question_id is not None:
         blocks.append({"type": "actions", "block_id": f"clarify:{question_id}", "elements": [
-            button(choice.question, f"{CLARIFY_PICK}_{i}", json.dumps({"q": question_id, "e": choice.entry_id}))
-            for i, choice in enumerate(reply.choices[:3])
+            *_choice_buttons(CLARIFY_PICK, question_id, reply.choices),
+            button(msg.clarify_none_button, CLARIFY_NONE, str(question_id)),
         ]})
         if reply.footer:
             blocks.append(context(reply.footer))

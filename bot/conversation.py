@@ -11,6 +11,7 @@ written as soon as the database takes writes again.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sqlite3
@@ -88,6 +89,9 @@ class Conversation:
         if answered.decision.outcome is Outcome.ESCALATE:
             hr_post_id = self.service.store.hr_post_id(question_id, "escalate")
             self.service.review_queue().add(question_id, "escalate")
+        for part_id in answered.refused_ids:  # parts of a several-question message, HR's alone
+            hr_post_id = self.service.store.hr_post_id(part_id, "escalate")
+            self.service.review_queue().add(part_id, "escalate")
         msg = self.messages(answered.reply.language)
         reply = answered.reply
         if reply.warning and place.kind == "slash":
@@ -99,7 +103,19 @@ class Conversation:
     def _ask(self, text: str, user_id: str | None, place: Place, event_key: str):
         return self.service.ask(slack_to_plain(text), channel_kind=place.kind, user_id=user_id,
                                 event_id=event_key, channel_id=place.channel_id, thread_ts=place.thread_ts,
-                                message_ts=place.message_ts, tell_hr=True)
+                                message_ts=place.message_ts, tell_hr=True, follows=self._follows(place))
+
+    def _follows(self, place: Place) -> str | None:
+        """The previous questions of this conversation: the same thread, or the same DM outside
+        threads within ``follow_up_minutes``. A slash command or App Home click has none."""
+        if place.kind not in ("im", "mention") or not place.channel_id:
+            return None
+        since = None
+        if place.thread_ts is None:
+            minutes = self.service.content.matching.follow_up_minutes
+            since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=minutes)).isoformat(timespec="seconds")
+        earlier = self.service.store.earlier_questions(place.channel_id, place.thread_ts, since=since)
+        return " ".join(earlier) or None
 
     def _answer_unsaved(self, text: str, user_id: str | None, place: Place, event_key: str,
                         exc: sqlite3.Error) -> Prepared | None:
@@ -146,10 +162,18 @@ class Conversation:
         return self._render(reply, None) if reply else ([], "")
 
     def choose(self, payload_value: str, user_id: str | None) -> tuple[list[dict[str, Any]], str, dict[str, Any]] | None:
-        """A clarify button: record the choice (a labelled example) and show that answer.
+        """A clarify button: record the choice (a labelled example) and show that answer."""
+        return self._open(payload_value, user_id, related=False)
 
-        Only an entry the bot offered for that question is accepted; the question's stored
-        row (returned) says where the answer goes, never the payload."""
+    def open_related(self, payload_value: str, user_id: str | None) -> tuple[list[dict[str, Any]], str, dict[str, Any]] | None:
+        """A related-question button under an answer: count the click (stats) and show that answer."""
+        return self._open(payload_value, user_id, related=True)
+
+    def _open(self, payload_value: str, user_id: str | None, *,
+              related: bool) -> tuple[list[dict[str, Any]], str, dict[str, Any]] | None:
+        """Only an entry the bot offered for that question is accepted (its stored candidates, or
+        its answer's related entries); the question's stored row (returned) says where the
+        answer goes, never the payload."""
         try:
             value = json.loads(payload_value)
             question_id, entry_id = int(value["q"]), str(value["e"])
@@ -158,12 +182,31 @@ class Conversation:
         question = self.service.store.question(question_id)
         if question is None:
             return None
-        offered = {c.get("entry_id") for c in json.loads(question.get("candidates") or "[]")}
+        if related:
+            answered = self.service.content.entry(question.get("entry_id") or "")
+            offered = set(answered.related) if answered and question.get("outcome") == "answer" else set()
+        else:
+            offered = {c.get("entry_id") for c in json.loads(question.get("candidates") or "[]")}
         if entry_id not in offered:
             return None
-        self.service.store.record_choice(question_id, user_id, entry_id)
+        if related:
+            self.service.store.record_related_click(question_id, user_id, question.get("entry_id"), entry_id)
+        else:
+            self.service.store.record_choice(question_id, user_id, entry_id)
         reply = self.service.entry_reply(entry_id, question.get("language") or "ja")
         return (*self._render(reply, question_id), question) if reply else None
+
+    def none_fits(self, question_id: int, user_id: str | None) -> tuple[list[dict[str, Any]], str]:
+        """「どれにも当てはまらない」 under a clarify: the question goes to HR like one the notices do
+        not answer (only the asker can send it; anyone else is told so)."""
+        msg = self.messages(self._language(question_id))
+        question = self.service.store.question(question_id)
+        if question is None or question.get("outcome") != "clarify" or not self._asked_by(question_id, user_id):
+            text = msg.text("ask_hr_not_yours")
+            return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}], text
+        self.service.review_queue().add(question_id, "escalate")
+        self.notifier.notify(question_id, "escalate")
+        return self._render(self.service.refusal(self._language(question_id)), None)
 
     def may_vote(self, question_id: int, user_id: str | None) -> bool:
         """A button's question id is checked against the stored question, not trusted: anyone

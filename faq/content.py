@@ -92,6 +92,7 @@ class MatchingConfig(BaseModel):
     parts: PartsPhrases = PartsPhrases()
     follow_up_max_words: int = 2
     follow_up_context_weight: float = 0.5
+    follow_up_minutes: int = 10
 
 
 class MessageSet(BaseModel):

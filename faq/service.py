@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from faq.answerer import Answerer
@@ -30,6 +30,8 @@ class Answered:
     decision: Decision
     reply: Reply
     question_id: int | None
+    # Parts of a several-question message the notices do not answer, each logged for HR alone.
+    refused_ids: list[int] = field(default_factory=list)
 
 
 class FaqService:
@@ -91,6 +93,11 @@ class FaqService:
                             outcome=Outcome.ANSWER, entry_id=entry_id)
         return compose(decision, answerer.content)
 
+    def refusal(self, language: str) -> Reply:
+        """The escalation reply when HR has the question (「どれにも当てはまらない」 after a clarify)."""
+        decision = Decision(question="", language="en" if language == "en" else "ja", outcome=Outcome.ESCALATE)
+        return compose(decision, self.answerer().content, hr_notified=True)
+
     def ask(self, question: str, *, channel_kind: str, user_id: str | None = None,
             event_id: str | None = None, channel_id: str | None = None,
             thread_ts: str | None = None, message_ts: str | None = None,
@@ -112,6 +119,7 @@ class FaqService:
         reply = compose(decision, answerer.content,
                         hr_notified=told and (decision.outcome is Outcome.ESCALATE or bool(refused)))
         question_id = None
+        refused_ids: list[int] = []
         if log_question:
             place = {"channel_kind": channel_kind, "user_id": user_id, "channel_id": channel_id,
                      "thread_ts": thread_ts, "message_ts": message_ts}
@@ -120,6 +128,8 @@ class FaqService:
                 hr_post_reason="escalate" if told and decision.outcome is Outcome.ESCALATE else None, **place)
             if question_id is not None and told:
                 for i, part in enumerate(refused, 1):
-                    self.store.log_question(part, event_id=f"{event_id}#part{i}" if event_id else None,
-                                            hr_post_reason="escalate", **place)
-        return Answered(decision, reply, question_id)
+                    part_id = self.store.log_question(part, event_id=f"{event_id}#part{i}" if event_id else None,
+                                                      hr_post_reason="escalate", **place)
+                    if part_id is not None:
+                        refused_ids.append(part_id)
+        return Answered(decision, reply, question_id, refused_ids)

@@ -1,4 +1,5 @@
-"""How the bot is doing, for HR: per day, rates, feedback per entry, open review items."""
+"""How the bot is doing, for HR: per day, rates, feedback per entry, related questions opened,
+open review items."""
 
 from __future__ import annotations
 
@@ -32,8 +33,12 @@ def stats(store: Store, since: dt.date | None = None) -> dict[str, Any]:
     top = [{"entry_id": e, "questions": n} for e, n in db.execute(
         "select entry_id, count(*) n from questions where asked_at >= ? and outcome = 'answer' "
         "and channel_kind != 'cli' group by entry_id order by n desc, entry_id limit 10", [start]).fetchall()]
+    related = [{"from": f, "to": t, "clicks": n} for f, t, n in db.execute(
+        "select from_entry_id, entry_id, count(*) n from related_clicks where created_at >= ? "
+        "group by from_entry_id, entry_id order by n desc, from_entry_id, entry_id", [start]).fetchall()]
     open_items = db.execute(
         "select count(*) from review_items where status in ('open', 'in_progress')").fetchone()[0]
     return {"since": since.isoformat() if since else None, "questions": total, "per_day": per_day,
             "answer_rate": rate("answered"), "clarify_rate": rate("clarify"), "escalation_rate": rate("escalated"),
-            "feedback": feedback, "top_entries": top, "open_review_items": open_items}
+            "feedback": feedback, "top_entries": top, "related_clicks": related,
+            "open_review_items": open_items}

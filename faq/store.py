@@ -128,8 +128,19 @@ def _migration_4(db: sqlite_utils.Database) -> None:
     db["hr_posts"].add_column("claim", str)
 
 
+def _migration_5(db: sqlite_utils.Database) -> None:
+    """Related questions opened under an answer (for stats); threads looked up for follow-ups."""
+    db["related_clicks"].create(
+        {"id": int, "question_id": int, "from_entry_id": str, "entry_id": str, "user_id": str,
+         "created_at": str},
+        pk="id",
+        foreign_keys=[("question_id", "questions", "id")],
+    )
+    db["questions"].create_index(["channel_id", "thread_ts"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_migration_1, _migration_2, _migration_3,
-                                                             _migration_4]
+                                                             _migration_4, _migration_5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -420,6 +431,23 @@ class Store:
             db["choices"].insert({"question_id": question_id, "user_id": user_id,
                                   "entry_id": entry_id, "created_at": now()})
 
+    def record_related_click(self, question_id: int, user_id: str | None, from_entry_id: str | None,
+                             entry_id: str) -> None:
+        """A related question opened under an answer: which ones staff follow feeds the stats."""
+        with self.transaction() as db:
+            db["related_clicks"].insert({"question_id": question_id, "from_entry_id": from_entry_id,
+                                         "entry_id": entry_id, "user_id": user_id, "created_at": now()})
+
+    def earlier_questions(self, channel_id: str, thread_ts: str | None, *, since: str | None,
+                          before_id: int | None = None, limit: int = 2) -> list[str]:
+        """The latest questions asked in one thread (or, with ``thread_ts`` None, one DM channel
+        outside threads, since ``since``), oldest first: what a follow-up is read with."""
+        sql = ("select question from questions where channel_id = ? and thread_ts is ? "
+               "and (event_id is null or event_id not like '%#part%') and asked_at >= ? and id < ? "
+               "order by id desc limit ?")
+        rows = self.db.execute(sql, [channel_id, thread_ts, since or "", before_id or 2**62, limit]).fetchall()
+        return [r[0] for r in reversed(rows)]
+
     # -- HR-post outbox -----------------------------------------------------------------
 
     def enqueue_hr_post(self, question_id: int, reason: str) -> int | None:
@@ -554,7 +582,7 @@ class Store:
         cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=older_than_days)).isoformat(timespec="seconds")
         with self.transaction() as db:
             old = "select id from questions where asked_at < ?"
-            for table in ("feedback", "choices", "hr_posts", "review_items"):
+            for table in ("feedback", "choices", "related_clicks", "hr_posts", "review_items"):
                 db.execute(f"delete from {table} where question_id in ({old})", [cutoff])
             removed = db.execute("delete from questions where asked_at < ?", [cutoff]).rowcount
             db.execute("delete from review_groups where id not in (select group_id from review_items "

@@ -27,8 +27,18 @@ def test_answer_blocks_cite_the_notice_and_offer_feedback(content):
     text = json.dumps(blocks, ensure_ascii=False)
     assert "令和5年8月4日" not in text  # the notice date is shown in ISO form, from the notice itself
     assert "2023-08-04" in text and "最終更新: 2026-11-26" in text
-    actions = blocks[-1]["elements"]
-    assert [a["action_id"] for a in actions] == ["feedback_up", "feedback_down"] and actions[0]["value"] == "7"
+    feedback = next(b for b in blocks if b.get("block_id") == "feedback:7")["elements"]
+    assert [a["action_id"] for a in feedback] == ["feedback_up", "feedback_down"] and feedback[0]["value"] == "7"
+    related = blocks[-1]["elements"]  # the entry's related questions, after the feedback buttons
+    assert [json.loads(a["value"])["e"] for a in related] == ["timeline", "service-restored", "what-happened"]
+
+
+def test_several_questions_are_sections_with_their_own_sources(content, answerer):
+    reply = compose(answerer.decide("原因と、いつ起きたのかを教えてください"), content)
+    blocks = reply_blocks(reply, content.messages.ja, 8)
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert sections[0].startswith("*「原因は何ですか？」について*") and "2023年（令和5年）6月5日未明" in sections[1]
+    assert sum(b["type"] == "context" for b in blocks) == 2 and blocks[-1]["block_id"] == "feedback:8"
 
 
 def test_clarify_blocks_are_buttons_with_question_and_entry(content):
@@ -36,9 +46,11 @@ def test_clarify_blocks_are_buttons_with_question_and_entry(content):
                         candidates=[Candidate(entry_id=e, score=0.5) for e in ("investigation", "forensic")])
     reply = compose(decision, content)
     blocks = reply_blocks(reply, content.messages.ja, 9)
-    buttons = next(b for b in blocks if b["type"] == "actions")["elements"]
+    *buttons, none_fits = next(b for b in blocks if b["type"] == "actions")["elements"]
     assert all(json.loads(b["value"])["q"] == 9 for b in buttons)
     assert {json.loads(b["value"])["e"] for b in buttons} == {c.entry_id for c in decision.candidates}
+    assert (none_fits["action_id"], none_fits["value"]) == ("clarify_none", "9")
+    assert none_fits["text"]["text"] == "どれにも当てはまらない（人事課に聞く）"
 
 
 def test_escalation_says_one_next_step(content):

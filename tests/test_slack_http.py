@@ -124,8 +124,10 @@ def test_clarify_offers_choices_and_a_click_answers_in_the_thread(slack_app, stu
     slack_app.event(mention("連絡先", ts="1700000500.000100"), "EvClarify")
     [reply] = _replies(slack_app)
     buttons = [e for b in reply.params["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert 2 <= len(buttons) <= 3 and all(b["action_id"].startswith("clarify_pick_") for b in buttons)
-    chosen = next(b for b in buttons if json.loads(b["value"])["e"] == "contact-mks")
+    picks, none_fits = buttons[:-1], buttons[-1]
+    assert 2 <= len(picks) <= 3 and all(b["action_id"].startswith("clarify_pick_") for b in picks)
+    assert none_fits["action_id"] == "clarify_none" and "どれにも当てはまらない" in none_fits["text"]["text"]
+    chosen = next(b for b in picks if json.loads(b["value"])["e"] == "contact-mks")
     slack_app.form(block_action(chosen["action_id"], chosen["value"], stub.response_url(), channel="C0GENERAL",
                                 message_ts="1700000500.000200", thread_ts="1700000500.000100"))
     answer = _replies(slack_app)[-1]
@@ -294,3 +296,66 @@ def test_my_number_warning_fits_where_it_was_typed(slack_app, stub):
 def test_questions_are_stored_as_plain_text(slack_app):
     slack_app.event(mention("A&amp;Bの &lt;書類&gt; は届いていますか <@U0OTHER>", ts="1700002100.000100"), "EvPlain")
     assert slack_app.rows("questions")[0]["question"] == "A&Bの <書類> は届いていますか"
+
+
+def test_none_fits_after_a_clarify_sends_the_question_to_hr_once(slack_app, stub):
+    slack_app.event(mention("連絡先", ts="1700000510.000100"), "EvNone")
+    [reply] = _replies(slack_app)
+    [question] = slack_app.rows("questions")
+    none_fits = [e for b in reply.params["blocks"] if b["type"] == "actions" for e in b["elements"]][-1]
+    # A colleague in the channel cannot send someone else's question to HR.
+    slack_app.form(block_action(none_fits["action_id"], none_fits["value"], stub.response_url(), user="U0OTHER1",
+                                channel="C0GENERAL", trigger_id="tr-n0"))
+    assert "質問した方ご本人" in stub.calls_to("response_url")[-1].params["text"]
+    assert slack_app.rows("hr_posts") == []
+    for trigger in ("tr-n1", "tr-n2"):  # the asker, twice: one HR post
+        slack_app.form(block_action(none_fits["action_id"], none_fits["value"], stub.response_url(),
+                                    channel="C0GENERAL", trigger_id=trigger))
+    [hr] = stub.wait_for("chat.postMessage", channel=HR_CHANNEL)
+    assert "連絡先" in _texts(hr.params["blocks"])
+    assert "人事課に伝えました" in stub.calls_to("response_url")[-1].params["text"]
+    assert [(i["question_id"], i["reason"]) for i in slack_app.rows("review_items")] == [(question["id"], "escalate")]
+
+
+def test_related_questions_are_buttons_and_a_click_answers_in_the_thread(slack_app, stub):
+    slack_app.event(mention("フォレンジック調査って何？", ts="1700000520.000100"), "EvRel")
+    [reply] = _replies(slack_app)
+    [related] = [b for b in reply.params["blocks"] if b.get("block_id", "").startswith("related:")]
+    [button] = related["elements"]
+    assert json.loads(button["value"])["e"] == "investigation" and button["action_id"] == "related_pick_0"
+    forged = json.dumps({"q": json.loads(button["value"])["q"], "e": "contact-hr"})  # not offered: ignored
+    slack_app.form(block_action("related_pick_1", forged, stub.response_url(), channel="C0GENERAL",
+                                trigger_id="tr-r0"))
+    slack_app.form(block_action(button["action_id"], button["value"], stub.response_url(), channel="C0GENERAL",
+                                thread_ts="1700000520.000100", trigger_id="tr-r1"))
+    answer = _replies(slack_app)[-1]
+    assert answer.params["thread_ts"] == "1700000520.000100" and "セキュリティ専門会社" in _texts(answer.params["blocks"])
+    assert [(c["from_entry_id"], c["entry_id"]) for c in slack_app.rows("related_clicks")] == [
+        ("forensic", "investigation")]
+    from faq.stats import stats
+
+    assert stats(slack_app.store)["related_clicks"] == [
+        {"from": "forensic", "to": "investigation", "clicks": 1}]
+
+
+def test_a_follow_up_in_a_thread_is_read_with_the_question_before_it(slack_app):
+    slack_app.event(mention("社労夢で何があったの？", ts="1700000530.000100"), "EvT1")
+    slack_app.event(mention("それっていつ？", ts="1700000530.000200", thread_ts="1700000530.000100"), "EvT2")
+    slack_app.event(direct_message("エムケイシステムの窓口はまだ開いてる？", ts="1700000530.000300"), "EvD1")
+    slack_app.event(direct_message("連絡先は？", ts="1700000530.000400"), "EvD2")
+    rows = {r["event_id"]: r for r in slack_app.rows("questions")}
+    assert rows["EvT2"]["entry_id"] == "when", rows
+    assert rows["EvD2"]["entry_id"] == "contact-mks"  # 「連絡先は？」 alone offers three contacts
+    reply = _replies(slack_app, thread_ts="1700000530.000100")[-1]
+    assert "6月5日未明" in _texts(reply.params["blocks"])
+
+
+def test_several_questions_get_one_reply_and_only_the_unanswerable_part_goes_to_hr(slack_app, stub):
+    slack_app.event(direct_message("原因は何ですか？身代金は払ったんですか？", ts="1700000540.000100"), "EvMulti")
+    [reply] = _replies(slack_app, channel="D0ASKER1")
+    said = _texts(reply.params["blocks"])
+    assert "「原因は何ですか？」について" in said and "ランサムウェア" in said and "記載がありません" in said
+    assert said.index("ランサムウェア") < said.index("記載がありません")
+    [hr] = stub.wait_for("chat.postMessage", channel=HR_CHANNEL)
+    hr_text = _texts(hr.params["blocks"])
+    assert "身代金は払ったんですか" in hr_text and "原因は何ですか" not in hr_text

@@ -1,4 +1,5 @@
-"""Buttons: feedback, hand-over to HR, clarify choices and App Home examples."""
+"""Buttons: feedback, hand-over to HR, clarify choices (and 'none of these'), related questions and
+App Home examples."""
 
 from __future__ import annotations
 
@@ -8,13 +9,25 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import ASK_HR, CLARIFY_PICK, EXAMPLE_QUESTION, FEEDBACK_DOWN, FEEDBACK_UP
+from bot.blocks import (ASK_HR, CLARIFY_NONE, CLARIFY_PICK, EXAMPLE_QUESTION, FEEDBACK_DOWN, FEEDBACK_UP,
+                        RELATED_PICK)
 from bot.conversation import Conversation, Place
 
 
 def _question_id(action: dict[str, Any]) -> int | None:
     value = str(action.get("value", ""))
     return int(value) if value.isdigit() else None
+
+
+def _answer_in_place(body: dict[str, Any], respond: Respond, client: WebClient, blocks: list[dict[str, Any]],
+                     text: str, question: dict[str, Any]) -> None:
+    """Post an answer where its question was asked (its thread), from the stored question, not
+    the payload; an ephemeral reply (after /faq) is replaced instead."""
+    if body.get("container", {}).get("is_ephemeral"):
+        respond(blocks=blocks, text=text, replace_original=True)
+        return
+    client.chat_postMessage(channel=question.get("channel_id") or question.get("user_id"),
+                            thread_ts=question.get("thread_ts"), blocks=blocks, text=text, unfurl_links=False)
 
 
 def register(app: App, conversation: Conversation) -> None:
@@ -41,15 +54,25 @@ def register(app: App, conversation: Conversation) -> None:
                            client: WebClient) -> None:
         ack()
         chosen = conversation.choose(str(action.get("value", "")), body["user"]["id"])
-        if chosen is None:
-            return
-        blocks, text, question = chosen
-        if body.get("container", {}).get("is_ephemeral"):
-            respond(blocks=blocks, text=text, replace_original=True)
-            return
-        # Where the question was asked (its thread), from the stored question, not the payload.
-        client.chat_postMessage(channel=question.get("channel_id") or question.get("user_id"),
-                                thread_ts=question.get("thread_ts"), blocks=blocks, text=text, unfurl_links=False)
+        if chosen is not None:
+            _answer_in_place(body, respond, client, *chosen)
+
+    @app.action(re.compile(rf"^{RELATED_PICK}_\d+$"))
+    def show_related_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
+                            client: WebClient) -> None:
+        ack()
+        opened = conversation.open_related(str(action.get("value", "")), body["user"]["id"])
+        if opened is not None:
+            _answer_in_place(body, respond, client, *opened)
+
+    @app.action(CLARIFY_NONE)
+    def hand_unmatched_question_to_hr(ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                                      respond: Respond) -> None:
+        ack()
+        question_id = _question_id(action)
+        if question_id is not None:
+            blocks, text = conversation.none_fits(question_id, body["user"]["id"])
+            respond(blocks=blocks, text=text, response_type="ephemeral", replace_original=False)
 
     @app.action(re.compile(rf"^{EXAMPLE_QUESTION}_\d+$"))
     def answer_example(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:

@@ -18,7 +18,8 @@ _SENTENCE = re.compile(r"[^。．！？!?\n]+[。．！？!?\n]*")
 # A sentence that asks or requests: a question mark, or a typical question/request ending.
 _ASKING = re.compile(
     r"(?:[?？]|か[。．\s]*$|かね[。．\s]*$|の[。．\s]*$|ください[。．\s]*$|下さい[。．\s]*$|"
-    r"たい(?:です|のですが|んですが|んだけど)?[。．\s]*$|教えて|知りたい|いただけ|頂け|願い(?:ます|いたします)|"
+    r"たい(?:です|のですが|んですが|んだけど)?[。．\s]*$|教えて(?:ください|下さい|くれ|ほしい|欲しい|もらえ|いただ|頂)|"
+    r"教えて[。．！!\s]*$|知りたい|いただけ|頂け|願い(?:ます|いたします)|"
     r"\b(?:what|when|where|who|why|how|which|is|are|was|were|do|does|did|can|could|should|will)\b)",
     re.IGNORECASE,
 )

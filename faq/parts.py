@@ -44,8 +44,11 @@ class Splitter:
         Sentences that do not ask (「先月退職しました。」) are context, not parts.
         """
         sentences = [s for s in _SENTENCE_END.split(text) if s and s.strip()]
-        if len(sentences) > 1:
-            sentences = [s for s in sentences if asking(s)] or sentences
+        asking_sentences = [s for s in sentences if asking(s)]
+        # Sentences are questions of their own only when they ask; otherwise the message is one.
+        sentences = asking_sentences if len(sentences) > 1 else sentences
+        if not sentences:
+            return [text]
         pieces: list[str] = []
         for sentence in sentences:
             for piece in _ENGLISH_JOIN.split(sentence):

@@ -73,3 +73,12 @@ def test_shipped_conversation_set_stays_understood(answerer):
     assert data["follow_up_turns"] >= 0.75, data["misses"]
     assert data["multi_exact"] >= 0.85, data["misses"]
     assert data["one_question_kept_whole"] >= 0.85, data["misses"]
+
+
+@pytest.mark.parametrize("text", [
+    "今月から非常勤で来ている者です。給与の振込先口座を変更したいのですが、どの書類を誰に出せばよいのか分からず困っています。",
+    "非常勤で週2コマ教えている者です。大学から封書が届き、驚きました。実際のところ情報は外に漏れたのでしょうか。",
+])
+def test_a_self_introduction_is_not_a_question_of_its_own(answerer, text):
+    """Sentences become parts only when they ask (「…教えている者です」 does not ask)."""
+    assert answerer.decide(text).parts == []

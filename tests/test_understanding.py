@@ -29,6 +29,8 @@ def test_business_openers_and_closers(answerer, text, entry_id):
      "退職者の扱いはどうなっているのでしょうか。", "former-staff"),
     ("高齢の母と同居していて、家の電話にはたいてい母が出ます。今回の件で情報が悪用されるとしたら、"
      "どんな手口の連絡に注意しておけばよいのでしょうか。", "precautions"),
+    ("さっき自宅に「個人情報が流出したので確認したい」という電話がありました。相手が名乗らなかったので"
+     "切りましたが、折り返すべきか、どこかに相談すべきか迷っています。", "suspicious-contact"),
 ])
 def test_long_messages_with_personal_context(answerer, text, entry_id):
     _answers(answerer, text, entry_id)

@@ -21,6 +21,10 @@ _ENGLISH_JOIN = re.compile(r",?\s+and\s+(?=(?:was|were|is|are|did|does|do|who|wh
                            r"could|should|will|has|have)\b)", re.IGNORECASE)
 
 
+# A part may start with the word that joined it to the one before (「また漏えいしたのか」).
+_LEADING_JOINER = re.compile(r"^(?:また|あと|それと|それから|そして|and also|and|also)[、,\s]*", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Splitter:
     """Cuts at question marks and at joiners (「と、」「あと」「それと」 …) between questions."""
@@ -53,7 +57,7 @@ class Splitter:
         for sentence in sentences:
             for piece in _ENGLISH_JOIN.split(sentence):
                 pieces += self._joiner.split(piece) if self._joiner is not None else [piece]
-        pieces = [p.strip(" 、,，。") for p in pieces]
+        pieces = [_LEADING_JOINER.sub("", p.strip(" 、,，。")) for p in pieces]
         pieces = [p for p in pieces if any(ch.isalnum() for ch in p)]
         if len(pieces) < 2 or len(pieces) > MAX_PARTS:
             return [text]

@@ -49,19 +49,13 @@ def register(app: App, conversation: Conversation) -> None:
             respond(text=conversation.ask_hr(question_id, body["user"]["id"]), response_type="ephemeral",
                     replace_original=True)
 
-    @app.action(re.compile(rf"^{CLARIFY_PICK}_\d+$"))
-    def show_chosen_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
-                           client: WebClient) -> None:
-        ack()
-        chosen = conversation.choose(str(action.get("value", "")), body["user"]["id"])
-        if chosen is not None:
-            _answer_in_place(body, respond, client, *chosen)
-
-    @app.action(re.compile(rf"^{RELATED_PICK}_\d+$"))
-    def show_related_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
+    @app.action(re.compile(rf"^(?:{CLARIFY_PICK}|{RELATED_PICK})_\d+$"))
+    def show_offered_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond,
                             client: WebClient) -> None:
+        """A clarify candidate (recorded as a labelled example) or a related question (counted)."""
         ack()
-        opened = conversation.open_related(str(action.get("value", "")), body["user"]["id"])
+        open_entry = conversation.choose if action["action_id"].startswith(CLARIFY_PICK) else conversation.open_related
+        opened = open_entry(str(action.get("value", "")), body["user"]["id"])
         if opened is not None:
             _answer_in_place(body, respond, client, *opened)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from faq.store import Store
 from bench.slack_requests import SIGNING_SECRET, direct_message, event_callback, post, signed_headers
 from bench.slack_standin import StubSlack
 
@@ -117,8 +117,11 @@ def _tally(scenario: str, rate: int, plan: Plan, latencies: list[float], sent_at
         time.sleep(0.1)
     time.sleep(1.0)  # late duplicates would show up here
     replies = answered()
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute("select count(*) from questions where event_id like ?", [f"Ev{tag}%"]).fetchone()[0]
+    store = Store(db)
+    try:
+        rows = store.count_questions(f"Ev{tag}")
+    finally:
+        store.close()
     reply_ms = [(min(times) - sent_at[channel]) * 1000 for channel, times in replies.items()]
     return {
         "scenario": scenario, "rate": rate, "sent": len(plan), "distinct": len(distinct), "log_rows": rows,

@@ -13,7 +13,8 @@ from bot.blocks import button, context, escape, plain_text, section
 from faq.content import Notice
 from faq.editing import Change
 from faq.models import Entry, EntryKind
-from faq.review import Group
+from faq.review import status_label
+from faq.store import ReviewGroup, Revision, StoredEntry
 
 # Action and callback ids of the HR features.
 ADMIN_NEW, ADMIN_EDIT, ADMIN_HISTORY, ADMIN_RETIRE, ADMIN_RESTORE = (
@@ -130,31 +131,31 @@ def field_errors(problems) -> dict[str, str]:
     return errors
 
 
-def entry_list_blocks(rows: list[dict[str, Any]], heading: str) -> list[Block]:
+def entry_list_blocks(rows: list[StoredEntry], heading: str) -> list[Block]:
     """Entries with their actions (edit, history, retire or restore), at most 15."""
     blocks: list[Block] = [section(heading), {"type": "actions", "block_id": "admin_menu", "elements": [
         button("新しいエントリ", ADMIN_NEW, "new", "primary"),
         button("確認待ちの質問", ADMIN_REVIEW, "open"),
         button("表記ゆれ", ADMIN_SYNONYMS, "synonyms")]}]
     for row in rows[:15]:
-        entry = Entry.model_validate_json(row["data"])
+        entry = row.entry
         state = "（廃止）" if entry.retired else ""
-        token = json.dumps({"id": entry.id, "v": row["version"]})
+        token = json.dumps({"id": entry.id, "v": row.version})
         toggle = (button("復元", ADMIN_RESTORE, token) if entry.retired
                   else button("廃止", ADMIN_RETIRE, token, "danger"))
-        blocks += [section(f"*{entry.id}* v{row['version']}{state}\n{entry.question}"),
+        blocks += [section(f"*{entry.id}* v{row.version}{state}\n{entry.question}"),
                    {"type": "actions", "block_id": f"entry:{entry.id}", "elements": [
                        button("編集", ADMIN_EDIT, entry.id), button("履歴", ADMIN_HISTORY, entry.id), toggle]}]
     return blocks
 
 
-def history_modal(entry_id: str, revisions: list[dict[str, Any]]) -> dict[str, Any]:
+def history_modal(entry_id: str, revisions: list[Revision]) -> dict[str, Any]:
     blocks: list[Block] = []
     for r in reversed(revisions[-20:]):
-        fields = ", ".join(json.loads(r["changed_fields"]))
+        fields = ", ".join(r.changed_fields)
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": escape(
-            f"v{r['version']}  {r['changed_at']}  {r['changed_by']}  {r['action']}  {fields}")},
-            "accessory": button("この版に戻す", ADMIN_ROLLBACK, json.dumps({"id": entry_id, "v": r["version"]}))})
+            f"v{r.version}  {r.changed_at}  {r.changed_by}  {r.action}  {fields}")},
+            "accessory": button("この版に戻す", ADMIN_ROLLBACK, json.dumps({"id": entry_id, "v": r.version}))})
     return {"type": "modal", "callback_id": HISTORY_MODAL, "title": plain_text(f"履歴 {entry_id}", 24),
             "close": plain_text("閉じる", 24), "private_metadata": entry_id, "blocks": blocks or [section("履歴なし")]}
 
@@ -167,16 +168,16 @@ def review_actions(question_id: int) -> Block:
         button("対象外", REVIEW_DISMISS, value)]}
 
 
-def review_blocks(groups: list[Group]) -> list[Block]:
+def review_blocks(groups: list[ReviewGroup]) -> list[Block]:
     if not groups:
         return [section("確認待ちの質問はありません。")]
     blocks: list[Block] = [section(f"*確認待ちの質問*（{len(groups)} グループ）")]
     for g in groups[:12]:
         first = g.items[0]
         reasons = {"escalate": "回答できず", "downvote": "👎", "clarify": "選択なし"}
-        blocks.append(section(f"*#{g.id}* {g.label} ×{len(g.items)}（{reasons.get(first['reason'], first['reason'])}）\n"
-                               f"{first['question'][:300]}"))
-        elements = review_actions(first["question_id"])["elements"]
+        blocks.append(section(f"*#{g.id}* {status_label(g.status)} ×{len(g.items)}（{reasons.get(first.reason, first.reason)}）\n"
+                               f"{first.question.question[:300]}"))
+        elements = review_actions(first.question_id)["elements"]
         if g.entry_id and not g.notified_at:
             elements.append(button(f"質問者{len(g.items)}人に知らせる", REVIEW_NOTIFY, str(g.id)))
         blocks.append({"type": "actions", "block_id": f"group:{g.id}", "elements": elements})
@@ -230,7 +231,7 @@ def parse_synonyms(text: str) -> dict[str, list[str]]:
     return table
 
 
-def hr_home_blocks(stats: dict[str, Any], groups: list[Group]) -> list[Block]:
+def hr_home_blocks(stats: dict[str, Any], groups: list[ReviewGroup]) -> list[Block]:
     """HR's part of App Home: the numbers at a glance, the queue, the editing tools."""
     blocks: list[Block] = [
         {"type": "divider"}, {"type": "header", "text": plain_text("人事課メニュー", 150)},

@@ -16,16 +16,18 @@ import yaml
 
 from bot.cli_config import current_config
 
-from faq.content import CONTENT_DIR, ContentError, Problem, load_content, load_entry_files, validate_entries
+from faq.content import CONTENT_DIR, Problem, load_content, load_entry_files, validate_entries
 from faq.editing import Editor
-from faq.review import STATUS_LABELS, ReviewQueue
+from faq.errors import ContentError, FaqError, NotFound, VersionConflict
+from faq.review import STATUS_LABELS, status_label
 from faq.service import FaqService
 from faq.stats import stats as compute_stats
-from faq.store import Store, VersionConflict, restore as restore_backup
+from faq.store import Store, restore as restore_backup
 from faq.transfer import apply_import, export_yaml, plan_import
 
 
 def operator() -> str:
+    """Who runs the command, as every change and question from the command line records it."""
     try:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
@@ -44,16 +46,26 @@ def open_service() -> FaqService:
         raise click.ClickException(f"the FAQ content is invalid:\n{exc}") from exc
 
 
-def _fail_on(exc: Exception) -> click.ClickException:
+def cli_error(exc: FaqError) -> click.ClickException:
+    """The one mapping of domain errors to the command line: one message, exit status 1."""
     if isinstance(exc, ContentError):
         return click.ClickException("nothing was changed:\n" + "\n".join(str(p) for p in exc.problems))
     if isinstance(exc, VersionConflict):
         return click.ClickException(f"{exc}: someone saved it meanwhile; nothing was changed")
-    # KeyError quotes its message; show it as written.
-    return click.ClickException(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
+    return click.ClickException(str(exc))
 
 
-@click.group()
+class FaqbotGroup(click.Group):
+    """A command group whose commands' domain errors become ``cli_error`` messages."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except FaqError as exc:
+            raise cli_error(exc) from None
+
+
+@click.group(cls=FaqbotGroup)
 def faq() -> None:
     """Read, export, import, and roll back FAQ entries (kept in the database)."""
 
@@ -86,20 +98,16 @@ def validate(path: Path | None) -> None:
 @faq.command(name="list")
 def list_entries() -> None:
     """Every entry with its version; retired ones are marked."""
-    store = open_service().store
-    for row in store.db.query("select id, kind, version, retired, data from entries order by id"):
-        question = json.loads(row["data"])["question"]
-        click.echo(f"{row['id']:<34} {row['kind']:<9} v{row['version']:<3} {'retired ' if row['retired'] else ''}{question}")
+    for stored in open_service().store.stored_entries():
+        e = stored.entry
+        click.echo(f"{e.id:<34} {e.kind.value:<9} v{stored.version:<3} {'retired ' if e.retired else ''}{e.question}")
 
 
 @faq.command()
 @click.argument("entry_id")
 def show(entry_id: str) -> None:
     """One entry as YAML, with its current version."""
-    found = Editor(open_service()).current(entry_id)
-    if found is None:
-        raise click.ClickException(f"no entry {entry_id}; `faqbot faq list` shows the ids")
-    entry, version = found
+    entry, version = Editor(open_service()).existing(entry_id)
     click.echo(f"# version {version}")
     click.echo(yaml.safe_dump(entry.model_dump(mode="json"), allow_unicode=True, sort_keys=False, width=1000))
 
@@ -109,7 +117,7 @@ def show(entry_id: str) -> None:
 def export(out: Path | None) -> None:
     """All entries as one YAML file that `faqbot faq import` reads back unchanged."""
     store = open_service().store
-    versions = {row["id"]: row["version"] for row in store.db.query("select id, version from entries")}
+    versions = {s.id: s.version for s in store.stored_entries()}
     text = export_yaml(store.entries(), versions)
     if out:
         out.write_text(text, encoding="utf-8")
@@ -124,11 +132,8 @@ def export(out: Path | None) -> None:
 def import_entries(file: Path, force: bool) -> None:
     """Validate everything first, then apply all or nothing (each change is a revision)."""
     editor = Editor(open_service())
-    try:
-        plan = plan_import(editor, file)
-        apply_import(editor, plan, by=operator(), force=force)
-    except (ContentError, VersionConflict) as exc:
-        raise _fail_on(exc) from None
+    plan = plan_import(editor, file)
+    apply_import(editor, plan, by=operator(), force=force)
     click.echo(f"added {len(plan.added)}, updated {len(plan.updated)}, unchanged {len(plan.unchanged)}")
 
 
@@ -138,10 +143,9 @@ def history(entry_id: str) -> None:
     """Every revision of an entry: version, what happened, who, when, which fields."""
     revisions = open_service().store.revisions(entry_id)
     if not revisions:
-        raise click.ClickException(f"no entry {entry_id}; `faqbot faq list` shows the ids")
+        raise NotFound(f"no entry {entry_id}; `faqbot faq list` shows the ids")
     for r in revisions:
-        click.echo(f"v{r['version']:<3} {r['changed_at']}  {r['changed_by']:<24} {r['action']:<16} "
-                   f"{', '.join(json.loads(r['changed_fields']))}")
+        click.echo(f"v{r.version:<3} {r.changed_at}  {r.changed_by:<24} {r.action:<16} {', '.join(r.changed_fields)}")
 
 
 @faq.command()
@@ -149,14 +153,11 @@ def history(entry_id: str) -> None:
 @click.argument("revision", type=int)
 def rollback(entry_id: str, revision: int) -> None:
     """Make an old revision current again (as a new revision)."""
-    try:
-        version = Editor(open_service()).rollback(entry_id, revision, by=operator())
-    except (KeyError, ContentError, VersionConflict) as exc:
-        raise _fail_on(exc) from None
+    version = Editor(open_service()).rollback(entry_id, revision, by=operator())
     click.echo(f"{entry_id} is now v{version}, with the content of v{revision}")
 
 
-@click.group()
+@click.group(cls=FaqbotGroup)
 def review() -> None:
     """The queue of questions the bot could not settle."""
 
@@ -166,17 +167,18 @@ def review() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def list_review(status: str | None, as_json: bool) -> None:
     """Groups of similar questions, with how many asked and their status."""
-    service = open_service()
-    groups = ReviewQueue(service.store, service.answerer().normalizer).groups(status)
+    queue = open_service().review_queue()
+    queue.sweep_abandoned()
+    groups = queue.groups(status)
     if as_json:
         click.echo(json.dumps([{"id": g.id, "status": g.status, "count": len(g.items), "entry_id": g.entry_id,
                                 "representative": g.representative,
-                                "items": [{"id": i["id"], "reason": i["reason"], "question": i["question"],
-                                           "asked_at": i["asked_at"], "status": i["status"]} for i in g.items]}
+                                "items": [{"id": i.id, "reason": i.reason, "question": i.question.question,
+                                           "asked_at": i.question.asked_at, "status": i.status} for i in g.items]}
                                for g in groups], ensure_ascii=False, indent=2))
         return
     for g in groups:
-        click.echo(f"#{g.id:<4} {g.label}  ×{len(g.items):<3} {g.representative[:60]}")
+        click.echo(f"#{g.id:<4} {status_label(g.status)}  ×{len(g.items):<3} {g.representative[:60]}")
 
 
 @review.command(name="close")
@@ -184,10 +186,7 @@ def list_review(status: str | None, as_json: bool) -> None:
 @click.option("--status", type=click.Choice(["done", "out_of_scope"]), default="done", show_default=True)
 def close_review(group_id: int, status: str) -> None:
     """Close a group (対応済 by default, or 対象外)."""
-    service = open_service()
-    queue = ReviewQueue(service.store, service.answerer().normalizer)
-    if queue.group(group_id) is None:
-        raise click.ClickException(f"no review group {group_id}; `faqbot review list` shows the groups")
+    queue = open_service().review_queue()
     queue.set_group_status(group_id, status, by=operator())
     click.echo(f"group {group_id}: {STATUS_LABELS[status]}")
 
@@ -242,10 +241,7 @@ def backup(file: Path | None, into: Path | None, keep: int | None) -> None:
 def restore(file: Path) -> None:
     """Replace the database with a backup (checked first); stop the bot before, start it after."""
     target = current_config().core().database_path
-    try:
-        version = restore_backup(file, target)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+    version = restore_backup(file, target)
     click.echo(f"restored {file} (schema version {version}) into {target}")
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from bot.admin_cli import COMMANDS as ADMIN_COMMANDS, open_service
+from bot.admin_cli import COMMANDS as ADMIN_COMMANDS, FaqbotGroup, open_service, operator
 from bot.cli_config import current_config
 from bot.local_chat import LocalChat
 from bot.logs import configure_logging
@@ -26,7 +25,7 @@ def _decision_json(question: str, answered) -> dict[str, object]:
             "candidates": [c.entry_id for c in d.candidates], "reply": answered.reply.as_text()}
 
 
-@click.group()
+@click.group(cls=FaqbotGroup)
 @click.option("--log-level", type=click.Choice(LOG_LEVELS, case_sensitive=False), default=None,
               help="Logging level (default: LOG_LEVEL, else WARNING).")
 def main(log_level: str | None) -> None:
@@ -79,7 +78,7 @@ def migrate() -> None:
     from faq.store import SCHEMA_VERSION
 
     service = open_service()
-    kept = [row["id"] for row in service.store.db.query("select id from entries where edited_by_hr = 1")]
+    kept = [s.id for s in service.store.stored_entries() if s.edited_by_hr]
     click.echo(f"{service.store.path}: schema version {SCHEMA_VERSION}, {len(service.store.entries())} entries"
                + (f"; HR's edits kept: {', '.join(kept)}" if kept else ""))
 
@@ -91,7 +90,7 @@ def migrate() -> None:
 def chat(count: bool) -> None:
     """Chat locally with the bot on the shipped FAQ (no Slack needed)."""
     service = open_service()
-    user = f"cli:{_os_user()}"
+    user = operator()
     # "cli" questions are left out of stats and review; "local" ones are counted like Slack's.
     kind = "local" if count else "cli"
     click.echo(service.content.messages.ja.chat_welcome)
@@ -105,13 +104,6 @@ def chat(count: bool) -> None:
         if question.strip().lower() in EXIT_WORDS:
             return
         session.handle(question)
-
-
-def _os_user() -> str:
-    try:
-        return os.getlogin()
-    except OSError:
-        return os.environ.get("USER", "unknown")
 
 
 def _stdin_questions() -> list[str]:

@@ -25,6 +25,7 @@ from faq.content import MessageSet
 from faq.models import Outcome
 from faq.replies import Reply
 from faq.service import FaqService
+from faq.store import Question
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +65,7 @@ class Conversation:
         self._unsaved_lock = threading.Lock()
 
     def messages(self, language: str) -> MessageSet:
-        m = self.service.content.messages
-        return m.en if language == "en" else m.ja
+        return self.service.content.messages.for_language(language)
 
     def prepare(self, text: str, *, user_id: str | None, place: Place, event_key: str,
                 redelivery: bool = False) -> Prepared | None:
@@ -84,7 +84,7 @@ class Conversation:
             logged = self.service.store.question_by_event(event_key) if redelivery else None
             if logged is None:
                 return None
-            question_id = logged["id"]
+            question_id = logged.id
         hr_post_id = None
         if answered.decision.outcome is Outcome.ESCALATE:
             hr_post_id = self.service.store.hr_post_id(question_id, "escalate")
@@ -161,16 +161,16 @@ class Conversation:
         reply = self.service.entry_reply(USAGE_ENTRY, language)
         return self._render(reply, None) if reply else ([], "")
 
-    def choose(self, payload_value: str, user_id: str | None) -> tuple[list[dict[str, Any]], str, dict[str, Any]] | None:
+    def choose(self, payload_value: str, user_id: str | None) -> tuple[list[dict[str, Any]], str, Question] | None:
         """A clarify button: record the choice (a labelled example) and show that answer."""
         return self._open(payload_value, user_id, related=False)
 
-    def open_related(self, payload_value: str, user_id: str | None) -> tuple[list[dict[str, Any]], str, dict[str, Any]] | None:
+    def open_related(self, payload_value: str, user_id: str | None) -> tuple[list[dict[str, Any]], str, Question] | None:
         """A related-question button under an answer: count the click (stats) and show that answer."""
         return self._open(payload_value, user_id, related=True)
 
     def _open(self, payload_value: str, user_id: str | None, *,
-              related: bool) -> tuple[list[dict[str, Any]], str, dict[str, Any]] | None:
+              related: bool) -> tuple[list[dict[str, Any]], str, Question] | None:
         """Only an entry the bot offered for that question is accepted (its stored candidates, or
         its answer's related entries); the question's stored row (returned) says where the
         answer goes, never the payload."""
@@ -183,17 +183,17 @@ class Conversation:
         if question is None:
             return None
         if related:
-            answered = self.service.content.entry(question.get("entry_id") or "")
-            offered = set(answered.related) if answered and question.get("outcome") == "answer" else set()
+            answered = self.service.content.entry(question.entry_id or "")
+            offered = set(answered.related) if answered and question.outcome == "answer" else set()
         else:
-            offered = {c.get("entry_id") for c in json.loads(question.get("candidates") or "[]")}
+            offered = set(question.candidate_ids)
         if entry_id not in offered:
             return None
         if related:
-            self.service.store.record_related_click(question_id, user_id, question.get("entry_id"), entry_id)
+            self.service.store.record_related_click(question_id, user_id, question.entry_id, entry_id)
         else:
             self.service.store.record_choice(question_id, user_id, entry_id)
-        reply = self.service.entry_reply(entry_id, question.get("language") or "ja")
+        reply = self.service.entry_reply(entry_id, question.language)
         return (*self._render(reply, question_id), question) if reply else None
 
     def none_fits(self, question_id: int, user_id: str | None) -> tuple[list[dict[str, Any]], str]:
@@ -201,7 +201,7 @@ class Conversation:
         not answer (only the asker can send it; anyone else is told so)."""
         msg = self.messages(self._language(question_id))
         question = self.service.store.question(question_id)
-        if question is None or question.get("outcome") != "clarify" or not self._asked_by(question_id, user_id):
+        if question is None or question.outcome != "clarify" or not self._asked_by(question_id, user_id):
             text = msg.text("ask_hr_not_yours")
             return [{"type": "section", "text": {"type": "mrkdwn", "text": text}}], text
         self.service.review_queue().add(question_id, "escalate")
@@ -212,7 +212,7 @@ class Conversation:
         """A button's question id is checked against the stored question, not trusted: anyone
         may vote on an answer posted in a channel thread, only the asker on a private one."""
         question = self.service.store.question(question_id)
-        return question is not None and (question.get("channel_kind") == "mention"
+        return question is not None and (question.channel_kind == "mention"
                                          or self._asked_by(question_id, user_id))
 
     def feedback(self, question_id: int, user_id: str | None, positive: bool) -> tuple[list[dict[str, Any]], str]:
@@ -246,11 +246,11 @@ class Conversation:
 
     def _asked_by(self, question_id: int, user_id: str | None) -> bool:
         row = self.service.store.question(question_id)
-        return bool(row and user_id and row.get("user_id") == user_id)
+        return bool(row and user_id and row.user_id == user_id)
 
     def _language(self, question_id: int) -> str:
         row = self.service.store.question(question_id)
-        return (row or {}).get("language") or "ja"
+        return row.language if row else "ja"
 
     def _render(self, reply: Reply, question_id: int | None) -> tuple[list[dict[str, Any]], str]:
         msg = self.messages(reply.language)

@@ -24,7 +24,7 @@ from slack_sdk.errors import SlackApiError
 from bot.settings import Mode, SettingProblem, Settings
 from faq.content import CONTENT_DIR, ContentError, load_content, validate_entries
 from faq.models import Entry
-from faq.store import SCHEMA_VERSION, schema_version_of
+from faq.store import SCHEMA_VERSION, DatabaseHealth, inspect, stored_entry_data
 
 Status = Literal["ok", "fail", "skip"]
 SYMBOLS = {"ok": "✓", "fail": "✗", "skip": "-"}
@@ -135,47 +135,39 @@ def check_database(report: Report, path: Path) -> Path | None:
     report.add(s, "writable", writable, f"by uid {os.getuid()}",
                f"let the user that runs faqbot write {path} and {path.parent} (SQLite adds -wal/-shm files "
                f"beside it), e.g. chown -R faqbot: {path.parent}")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return path if _check_file(report, conn, path) else None
+        health = inspect(path)
     except sqlite3.DatabaseError as exc:
         report.add(s, "readable", False, str(exc), "restore the latest backup (`faqbot restore FILE`)")
         return None
-    finally:
-        conn.close()
+    return path if _check_file(report, health, path) else None
 
 
-def _check_file(report: Report, conn: sqlite3.Connection, path: Path) -> bool:
+def _check_file(report: Report, health: DatabaseHealth, path: Path) -> bool:
     s = "Database"
-    version = schema_version_of(conn)
+    version = health.schema_version
     current = report.add(s, "schema version", version == SCHEMA_VERSION, f"{version} (this faqbot: {SCHEMA_VERSION})",
                          "run `faqbot migrate` (or restart the bot) to migrate it forward" if version < SCHEMA_VERSION
                          else "this faqbot is older than the database: install the newer faqbot again")
-    integrity = conn.execute("pragma integrity_check").fetchone()[0]
-    report.add(s, "integrity check", integrity == "ok", integrity,
+    report.add(s, "integrity check", health.integrity == "ok", health.integrity,
                "stop the bot and restore the latest backup (`faqbot restore FILE`)")
-    journal = conn.execute("pragma journal_mode").fetchone()[0]
-    report.add(s, "WAL mode", journal == "wal", journal,
+    report.add(s, "WAL mode", health.journal_mode == "wal", health.journal_mode,
                "start the bot or run `faqbot migrate` once: it switches the file to WAL so processes can share it")
     size = sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
     report.add(s, "size", True, f"{size / 1_000_000:.1f} MB")
     if current:
-        _check_hr_posts(report, conn)
+        _check_hr_posts(report, health)
     return current
 
 
-def _check_hr_posts(report: Report, conn: sqlite3.Connection) -> None:
-    pending, oldest = conn.execute("select count(*), min(created_at) from hr_posts "
-                                   "where status in ('pending', 'sending')").fetchone()
-    failed = conn.execute("select count(*) from hr_posts where status = 'failed'").fetchone()[0]
+def _check_hr_posts(report: Report, health: DatabaseHealth) -> None:
+    pending, oldest, failed = health.pending_hr_posts, health.oldest_pending_hr_post, health.failed_hr_posts
     age = dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(oldest) if oldest else dt.timedelta(0)
-    error = conn.execute("select last_error from hr_posts where status in ('pending', 'sending', 'failed') "
-                         "and last_error is not null order by id desc limit 1").fetchone()
     detail = f"{pending} pending" + (f", oldest {int(age.total_seconds() // 60)} min" if pending else "")
     detail += f", {failed} given up" if failed else ""
     report.add("Database", "pending HR posts", age < STALE_HR_POST, detail,
-               f"posts to HR_CHANNEL_ID keep failing (last error: {error[0] if error else 'none'}); fix the Slack "
-               "checks below, the bot then delivers them by itself; the questions are in `faqbot review list`")
+               f"posts to HR_CHANNEL_ID keep failing (last error: {health.last_hr_post_error or 'none'}); fix the "
+               "Slack checks below, the bot then delivers them by itself; the questions are in `faqbot review list`")
 
 
 # -- Slack ------------------------------------------------------------------------------
@@ -309,11 +301,7 @@ def check_faq(report: Report, db: Path | None, content_dir: Path = CONTENT_DIR) 
     if db is None:
         report.skip(s, "FAQ in the database", "database not usable (see above)")
         return
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        rows = conn.execute("select id, data from entries order by id").fetchall()
-    finally:
-        conn.close()
+    rows = stored_entry_data(db)
     problems: list[str] = []
     entries: list[tuple[str, Entry]] = []
     for entry_id, data in rows:

@@ -16,12 +16,15 @@ from slack_sdk.errors import SlackApiError
 
 from bot import admin_blocks as ab
 from bot.blocks import context, escape, reply_blocks, section
-from faq.content import ContentError, MessageSet
+from faq.content import MessageSet
+from faq.errors import ContentError
 from faq.editing import Editor, entry_fingerprint
 from faq.privacy import contains_my_number, mask_my_numbers
 from faq.service import SYNONYMS_DOCUMENT, FaqService
 from faq.stats import stats
-from faq.store import VersionConflict
+from faq.errors import NotFound, VersionConflict
+from faq.review import ReviewQueue
+from faq.store import Question, ReviewItem
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +61,10 @@ class HrDesk:
         self.require_hr(user_id)
         if query.strip().lower() in ("review", "確認", "queue"):
             return self.review(user_id)
-        rows = list(self.service.store.db.query("select id, version, data from entries order by id"))
+        rows = self.service.store.stored_entries()
         if query.strip():
             words = query.strip().lower().split()
-            rows = [r for r in rows if all(w in (r["id"] + r["data"]).lower() for w in words)]
+            rows = [r for r in rows if all(w in (r.id + r.entry.model_dump_json()).lower() for w in words)]
             heading = f"「{query.strip()}」を含むエントリ: {len(rows)} 件"
         else:
             heading = f"FAQエントリ: {len(rows)} 件（/faq-admin 検索語 で絞り込み、/faq-admin review で確認待ち一覧）"
@@ -154,7 +157,7 @@ class HrDesk:
 
     def review(self, user_id: str) -> list[dict[str, Any]]:
         self.require_hr(user_id)
-        queue = self.service.review_queue()
+        queue = self._swept_queue()
         return ab.review_blocks([g for g in queue.groups() if g.status in ("open", "in_progress")
                                  or (g.entry_id and not g.notified_at)])
 
@@ -162,7 +165,7 @@ class HrDesk:
         self.require_hr(user_id)
         question = self._question(question_id)
         self._start(user_id, question_id)
-        return ab.answer_modal(question_id, question["question"])
+        return ab.answer_modal(question_id, question.question)
 
     def submit_answer(self, user_id: str, values: dict[str, Any], metadata: str) -> Ack:
         """Record HR's answer (once per review item); ``deliver_answer`` posts it after the ack.
@@ -175,7 +178,7 @@ class HrDesk:
         if not text.strip():
             return {"response_action": "errors", "errors": {"answer": "回答を入力してください。"}}
         question = self._question(int(metadata))
-        if not self.service.review_queue().record_answer(self._item(question["id"])["id"], text, by=user_id):
+        if not self.service.review_queue().record_answer(self._item(question.id).id, text, by=user_id):
             return {"response_action": "errors", "errors": {"answer": "この質問にはすでに回答を送っています。"}}
         return None
 
@@ -184,19 +187,19 @@ class HrDesk:
 
         If Slack refuses the post, the answer is withdrawn so HR can send it again, and HR is told."""
         question = self._question(int(metadata))
-        item = self._item(question["id"])
-        text, msg = item.get("hr_answer") or "", self._messages(question)
-        if not text or item.get("answered_by") != user_id:
+        item = self._item(question.id)
+        text, msg = item.hr_answer or "", self._messages(question)
+        if not text or item.answered_by != user_id:
             return
         try:
             self._post_to_asker(question, [
                 section(f"*{msg.hr_answer_label}*\n{text}"),
-                context(f"{msg.hr_answer_question}: {question['question'][:300]}")],
+                context(f"{msg.hr_answer_question}: {question.question[:300]}")],
                 f"{msg.hr_answer_label}: {text[:200]}")
         except SlackApiError as exc:
             error = exc.response.get("error", "") if isinstance(exc.response.data, dict) else ""
-            log.warning("HR answer to question %s refused by Slack (%s)", question["id"], error)
-            self.service.review_queue().withdraw_answer(item["id"], by=user_id)
+            log.warning("HR answer to question %s refused by Slack (%s)", question.id, error)
+            self.service.review_queue().withdraw_answer(item.id, by=user_id)
             self._tell(user_id, f"回答を質問者に送れませんでした（{error or 'Slackのエラー'}）。"
                                 "確認待ちの質問から、もう一度「回答する」で送ってください。")
 
@@ -204,52 +207,56 @@ class HrDesk:
         self.require_hr(user_id)
         question = self._question(question_id)
         self._start(user_id, question_id)
-        suggested = [c["entry_id"] for c in json.loads(question.get("candidates") or "[]")][:3]
-        return ab.add_modal(question_id, question["question"], self.service.content.active_entries(), suggested)
+        content = self.service.content
+        suggested = question.candidate_ids[:content.matching.max_candidates]
+        return ab.add_modal(question_id, question.question, content.active_entries(), suggested)
 
     def submit_add(self, user_id: str, values: dict[str, Any], metadata: str) -> Ack:
         """Teach an existing entry this question, or open a new entry pre-filled with it."""
         self.require_hr(user_id)
         question = self._question(int(metadata))
         target = values["target"]["value"]["selected_option"]["value"]
-        item = self._item(question["id"])
+        item = self._item(question.id)
         if target == ab.NEW_ENTRY:
             return {"response_action": "update", "view": self.entry_modal(
-                user_id, None, item_id=item["id"], prefill={"question": question["question"],
-                                                            "phrasings": [question["question"]]})}
+                user_id, None, item_id=item.id, prefill={"question": question.question,
+                                                         "phrasings": [question.question]})}
         entry, version = self.editor.current(target) or (None, None)
         if entry is None:
             return {"response_action": "errors", "errors": {"target": "このエントリは見つかりません。"}}
-        phrasing = " ".join(question["question"].split())[:200]
+        phrasing = " ".join(question.question.split())[:200]
         taught = entry.model_copy(update={"phrasings": [*entry.phrasings, phrasing]})
         changes = self.editor.regression([taught])
         if changes:
             # Show the editor with the change and its effects; saving needs the confirmation.
             return {"response_action": "update", "view": ab.entry_modal(
-                entry, metadata={"id": entry.id, "v": version, "item": item["id"]},
+                entry, metadata={"id": entry.id, "v": version, "item": item.id},
                 notices=self.service.content.notices, prefill=taught.model_dump(mode="json"),
                 changes=changes)}
         self.editor.add_phrasing(target, phrasing, by=user_id)
-        self.service.review_queue().link_to_entry(item["id"], target, by=user_id)
+        self.service.review_queue().link_to_entry(item.id, target, by=user_id)
         return None
 
     def dismiss(self, user_id: str, question_id: int) -> str:
         self.require_hr(user_id)
-        self.service.review_queue().close_item(self._item(question_id)["id"], "out_of_scope", by=user_id)
+        self.service.review_queue().close_item(self._item(question_id).id, "out_of_scope", by=user_id)
         return "対象外にしました。"
 
     def notify_group(self, user_id: str, group_id: int) -> str:
         """Tell everyone who asked in the group that the FAQ now answers it: once."""
         self.require_hr(user_id)
-        queue = self.service.review_queue()
-        group = queue.group(group_id)
+        queue = self._swept_queue()
+        try:
+            group = queue.group(group_id)
+        except NotFound:
+            group = None
         if group is None or not group.entry_id:
             return "このグループにはまだFAQの回答がありません。"
         if not queue.claim_notification(group_id, by=user_id):
             return "このグループの質問者にはすでにお知らせ済みです。"
         for item in group.items:
-            question = self._question(item["question_id"])
-            reply = self.service.entry_reply(group.entry_id, question.get("language") or "ja")
+            question = item.question
+            reply = self.service.entry_reply(group.entry_id, question.language)
             if reply is None:
                 continue
             msg = self._messages(question)
@@ -260,40 +267,38 @@ class HrDesk:
     def home_blocks(self, user_id: str) -> list[dict[str, Any]]:
         if not self.is_hr(user_id):
             return []
-        queue = self.service.review_queue()
+        queue = self._swept_queue()
         return ab.hr_home_blocks(stats(self.service.store), [g for g in queue.groups() if g.status == "open"])
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _question(self, question_id: int) -> dict[str, Any]:
+    def _question(self, question_id: int) -> Question:
         question = self.service.store.question(question_id)
         if question is None:
-            raise KeyError(f"no question {question_id}")
+            raise NotFound(f"no question {question_id}")
         return question
 
-    def _start(self, user_id: str, question_id: int) -> None:
-        self.service.review_queue().start(self._item(question_id)["id"], by=user_id)
-
-    def _item(self, question_id: int) -> dict[str, Any]:
-        """The question's review item; one is queued first if HR acts on a question without one."""
+    def _swept_queue(self) -> ReviewQueue:
+        """The review queue after unpicked clarifications joined it, for listing it to HR."""
         queue = self.service.review_queue()
-        item = queue.item_for_question(question_id)
-        if item is None:
-            queue.add(question_id, "escalate")
-            item = queue.item_for_question(question_id)
-        assert item is not None
-        return item
+        queue.sweep_abandoned()
+        return queue
 
-    def _messages(self, question: dict[str, Any]) -> MessageSet:
-        m = self.service.content.messages
-        return m.en if question.get("language") == "en" else m.ja
+    def _start(self, user_id: str, question_id: int) -> None:
+        self.service.review_queue().start(self._item(question_id).id, by=user_id)
 
-    def _post_to_asker(self, question: dict[str, Any], blocks: list[dict[str, Any]], text: str) -> None:
+    def _item(self, question_id: int) -> ReviewItem:
+        return self.service.review_queue().item_for_question(question_id)
+
+    def _messages(self, question: Question) -> MessageSet:
+        return self.service.content.messages.for_language(question.language)
+
+    def _post_to_asker(self, question: Question, blocks: list[dict[str, Any]], text: str) -> None:
         """In the asker's thread or DM; a /faq question (shown only to them) gets a DM."""
-        if question["channel_kind"] in ("mention", "im") and question.get("channel_id"):
-            channel, thread = question["channel_id"], question.get("thread_ts")
+        if question.channel_kind in ("mention", "im") and question.channel_id:
+            channel, thread = question.channel_id, question.thread_ts
         else:
-            channel, thread = question["user_id"], None
+            channel, thread = question.user_id, None
         self.client.chat_postMessage(channel=channel, thread_ts=thread, blocks=blocks, text=escape(text),
                                      unfurl_links=False)
 

@@ -12,7 +12,6 @@ A background thread retries due posts, and keeps the retention period while it i
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -24,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 from bot.admin_blocks import review_actions
 from bot.blocks import hr_post_blocks, hr_post_text
 from faq.content import MessageSet
-from faq.store import HR_POST_LEASE_SECONDS, Store
+from faq.store import HR_POST_LEASE_SECONDS, Question, Store
 
 log = logging.getLogger(__name__)
 
@@ -68,21 +67,23 @@ class HrNotifier:
         post = self.store.claim_hr_post(post_id, self.lease_seconds)
         if post is None:
             return False
-        claim = post["claim"]
+        claim = post.claim
         try:
-            question = self.store.question(post["question_id"]) or {}
+            question = self.store.question(post.question_id)
+            if question is None:  # purged meanwhile: nothing left to tell HR
+                self.store.mark_hr_post_failed(post_id, claim, "question purged", None)
+                return False
             place = self._place(question)
             if not self.store.hr_post_claim_held(post_id, claim):
                 log.warning("HR post %s: lease ran out before sending; left to its next holder", post_id)
                 return False
             response = self.client.chat_postMessage(
                 channel=self.hr_channel_id,
-                text=hr_post_text(self.msg, question.get("question", "")),
+                text=hr_post_text(self.msg, question.question),
                 blocks=hr_post_blocks(
-                    self.msg, reason=post["reason"], question=question.get("question", ""),
-                    user_id=question.get("user_id"), place=place,
-                    guesses=[(c["entry_id"], c["score"]) for c in json.loads(question.get("candidates") or "[]")],
-                ) + [review_actions(post["question_id"])],
+                    self.msg, reason=post.reason, question=question.question, user_id=question.user_id,
+                    place=place, guesses=[(c.entry_id, c.score) for c in question.candidates],
+                ) + [review_actions(post.question_id)],
                 unfurl_links=False,
             )
             if not self.store.mark_hr_post_sent(post_id, claim, response["channel"], response["ts"]):
@@ -94,15 +95,15 @@ class HrNotifier:
             if status == 429 and retry_after:
                 delay = float(retry_after)
             else:
-                delay = self._backoff(post["attempts"])
+                delay = self._backoff(post.attempts)
             data = exc.response.data
             error = f"HTTP {status} {data.get('error', '') if isinstance(data, dict) else ''}".strip()
         except Exception as exc:  # timeouts and connection errors: retried the same way
-            delay, error = self._backoff(post["attempts"]), type(exc).__name__
-        if post["attempts"] >= MAX_ATTEMPTS:
+            delay, error = self._backoff(post.attempts), type(exc).__name__
+        if post.attempts >= MAX_ATTEMPTS:
             # The question stays in the review queue; only the channel post is given up.
             log.error("HR post %s given up after %d attempts (%s); check HR_CHANNEL_ID and that the bot "
-                      "is in that channel", post_id, post["attempts"], error)
+                      "is in that channel", post_id, post.attempts, error)
             self.store.mark_hr_post_failed(post_id, claim, error, None)
             return False
         log.warning("HR post %s not delivered (%s); retrying in %.0fs", post_id, error, delay)
@@ -112,10 +113,10 @@ class HrNotifier:
     def _backoff(self, attempts: int) -> float:
         return min(self.retry_base_seconds * 2 ** max(attempts - 1, 0), MAX_DELAY_SECONDS)
 
-    def _place(self, question: dict) -> str:
+    def _place(self, question: Question) -> str:
         """Where the question was asked, as HR should see it (a permalink when there is one)."""
-        channel, ts = question.get("channel_id"), question.get("message_ts")
-        if question.get("channel_kind") == "slash":
+        channel, ts = question.channel_id, question.message_ts
+        if question.channel_kind == "slash":
             return self.msg.slash_place
         if channel and ts:
             try:

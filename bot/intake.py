@@ -16,7 +16,6 @@ silently.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sqlite3
@@ -28,7 +27,7 @@ from typing import Any
 
 from slack_bolt import BoltResponse
 
-from faq.store import Store
+from faq.store import Delivery, Store
 
 log = logging.getLogger(__name__)
 
@@ -108,16 +107,16 @@ class Intake:
             return False
         return False
 
-    def _next(self) -> tuple[str, dict[str, Any] | None, dict[str, Any] | None]:
+    def _next(self) -> tuple[str, dict[str, Any] | None, Delivery | None]:
         """(key, memory payload, inbox row): memory first, then the oldest free inbox row."""
         with self._lock:
             if self._memory:
                 key, payload = self._memory.popleft()
                 return key, payload, None
         row = self.store.claim_delivery(self.owner, LEASE_SECONDS, self._is_abandoned)
-        return (row["delivery_key"], None, row) if row else ("", None, None)
+        return (row.key, None, row) if row else ("", None, None)
 
-    def _process(self, key: str, payload: dict[str, Any] | None, row: dict[str, Any] | None) -> None:
+    def _process(self, key: str, payload: dict[str, Any] | None, row: Delivery | None) -> None:
         if row is None:
             assert payload is not None
             try:
@@ -126,16 +125,16 @@ class Intake:
                 log.exception("delivery %s (held in memory) could not be answered", key)
             return
         try:
-            self.handle(json.loads(row["payload"]), row["attempts"] > 1)
+            self.handle(row.payload, row.attempts > 1)
         except Exception as exc:
-            if row["attempts"] >= MAX_ATTEMPTS:
-                log.error("delivery %s given up after %d attempts (%s)", key, row["attempts"], type(exc).__name__)
-                self.store.finish_delivery(row["id"], row["claim"], "failed", type(exc).__name__)
+            if row.attempts >= MAX_ATTEMPTS:
+                log.error("delivery %s given up after %d attempts (%s)", key, row.attempts, type(exc).__name__)
+                self.store.finish_delivery(row.id, row.claim, "failed", type(exc).__name__)
             else:
                 log.warning("delivery %s failed (%s); retrying in %.0fs", key, type(exc).__name__, RETRY_SECONDS)
-                self.store.retry_delivery(row["id"], row["claim"], type(exc).__name__, RETRY_SECONDS)
+                self.store.retry_delivery(row.id, row.claim, type(exc).__name__, RETRY_SECONDS)
             return
-        self.store.finish_delivery(row["id"], row["claim"])
+        self.store.finish_delivery(row.id, row.claim)
 
     def _work(self) -> None:
         while not self._stop.is_set():

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from faq.evaluate import conversation_context
-from faq.evaluate import Labelled
+from faq.content import MessageSet
+from faq.evaluate import Labelled, conversation_context
 from faq.models import Decision, Outcome
 from faq.replies import Reply, compose
 from faq.service import FaqService
@@ -77,6 +77,5 @@ class LocalChat:
         if self.offered:
             self.echo(self._messages().chat_pick_hint)
 
-    def _messages(self):
-        messages = self.service.content.messages
-        return messages.en if self.language == "en" else messages.ja
+    def _messages(self) -> MessageSet:
+        return self.service.content.messages.for_language(self.language)

@@ -34,7 +34,7 @@ def health(store: Store) -> tuple[int, dict[str, Any]]:
     The write matters: a full disk or a read-only file still answers reads, while every
     question would fail to be stored."""
     try:
-        entries = store.db.execute("select count(*) from entries where retired = 0").fetchone()[0]
+        entries = store.active_entry_count()
         body = {"status": "ok" if entries else "empty", "schema_version": store.schema_version(), "entries": entries}
     except Exception as exc:
         log.error("health check failed: %s", type(exc).__name__)

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from faq import facts
+from faq.errors import ContentError
 from faq.models import Entry, EntryKind, Notice
 from faq.privacy import contains_my_number
 
@@ -93,6 +94,8 @@ class MatchingConfig(BaseModel):
     follow_up_max_words: int = 2
     follow_up_context_weight: float = 0.5
     follow_up_minutes: int = 10
+    review_group_similarity: float = 75.0
+    review_abandoned_minutes: int = 30
 
 
 class MessageSet(BaseModel):
@@ -136,6 +139,7 @@ class MessageSet(BaseModel):
     hr_post_no_guess: str
     slash_place: str
     refused_not_hr: str
+    action_failed: str
     faq_added_notice: str
     hr_answer_question: str
     saved_entry: str
@@ -152,6 +156,10 @@ class MessageSet(BaseModel):
 class Messages(BaseModel):
     ja: MessageSet
     en: MessageSet
+
+    def for_language(self, language: str | None) -> MessageSet:
+        """English for a question asked in English, Japanese otherwise (the one lookup)."""
+        return self.en if language == "en" else self.ja
 
 
 @dataclass(frozen=True)
@@ -170,14 +178,6 @@ class Problem:
         if self.field:
             where += f" field '{self.field}'"
         return f"{where}: {self.message}"
-
-
-class ContentError(Exception):
-    """Raised when content is invalid; carries every problem found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass

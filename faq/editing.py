@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from faq.answerer import Answerer
-from faq.content import (CONTENT_DIR, ContentError, Problem, check_entry_against_notices, check_entry_privacy,
-                         check_related, parse_entry)
+from faq.content import (CONTENT_DIR, Problem, check_entry_against_notices, check_entry_privacy, check_related,
+                         parse_entry)
+from faq.errors import ContentError, NotFound
 from faq.evaluate import Labelled, read_labelled
 from faq.models import Entry
 from faq.service import FaqService
@@ -58,36 +59,37 @@ class Editor:
                                              action=action)
 
     def current(self, entry_id: str) -> tuple[Entry, int] | None:
-        row = self.service.store.entry_row(entry_id)
-        return (Entry.model_validate_json(row["data"]), row["version"]) if row else None
+        stored = self.service.store.stored_entry(entry_id)
+        return (stored.entry, stored.version) if stored else None
 
     def set_retired(self, entry_id: str, retired: bool, *, by: str, expected_version: int) -> int:
-        entry, _ = self._existing(entry_id)
+        entry, _ = self.existing(entry_id)
         return self.save(entry.model_copy(update={"retired": retired}), by=by, expected_version=expected_version,
                          action="retire" if retired else "restore")
 
     def rollback(self, entry_id: str, version: int, *, by: str) -> int:
         """Make an old revision current again, as a new revision."""
-        _, current = self._existing(entry_id)
+        _, current = self.existing(entry_id)
         old = self.service.store.revision(entry_id, version)
         if old is None:
-            raise KeyError(f"entry {entry_id} has no revision {version}; `faqbot faq history {entry_id}` "
+            raise NotFound(f"entry {entry_id} has no revision {version}; `faqbot faq history {entry_id}` "
                            "lists them")
         return self.save(old, by=by, expected_version=current, action=f"rollback to {version}")
 
     def add_phrasing(self, entry_id: str, text: str, *, by: str) -> int:
         """Teach an entry a question staff really asked (from the review queue)."""
-        entry, version = self._existing(entry_id)
+        entry, version = self.existing(entry_id)
         phrasing = " ".join(text.split())[:200]
         if phrasing in entry.phrasings:
             return version
         return self.save(entry.model_copy(update={"phrasings": [*entry.phrasings, phrasing]}), by=by,
                          expected_version=version, action="add phrasing")
 
-    def _existing(self, entry_id: str) -> tuple[Entry, int]:
+    def existing(self, entry_id: str) -> tuple[Entry, int]:
+        """The entry and its version; NotFound naming the command that lists the ids."""
         found = self.current(entry_id)
         if found is None:
-            raise KeyError(f"no entry {entry_id}; `faqbot faq list` shows the ids")
+            raise NotFound(f"no entry {entry_id}; `faqbot faq list` shows the ids")
         return found
 
     # -- the regression guard ---------------------------------------------------------
@@ -95,15 +97,7 @@ class Editor:
     def labelled_questions(self) -> list[Labelled]:
         """Shipped examples, clarify choices, and questions HR linked to an entry."""
         rows = read_labelled(EXAMPLES) if EXAMPLES.exists() else []
-        db = self.service.store.db
-        for question, entry_id in db.execute(
-            "select q.question, c.entry_id from choices c join questions q on q.id = c.question_id "
-            "union select q.question, r.linked_entry_id from review_items r join questions q "
-            "on q.id = r.question_id where r.linked_entry_id is not null order by 1 limit ?",
-            [MAX_REPLAYED],
-        ).fetchall():
-            rows.append(Labelled(question, entry_id, "store"))
-        return rows
+        return rows + [Labelled(q, e, "store") for q, e in self.service.store.labelled_questions(MAX_REPLAYED)]
 
     def regression(self, edited: list[Entry]) -> list[Change]:
         """Labelled questions whose outcome would differ after ``edited`` are saved."""

@@ -91,7 +91,7 @@ def compose(decision: Decision, content: FaqContent, *, hr_notified: bool = Fals
     An escalation says exactly one next step: HR has the question and will answer
     (``hr_notified``), or whom to contact."""
     lang = decision.language
-    msg: MessageSet = content.messages.en if lang == "en" else content.messages.ja
+    msg: MessageSet = content.messages.for_language(lang)
     if decision.parts:
         return Reply(outcome=decision.outcome, language=lang, body="", entry_id=decision.entry_id,
                      warning=msg.text("my_number_warning") if decision.contains_my_number else None,

@@ -78,7 +78,10 @@ class FaqService:
         return self._answerer
 
     def review_queue(self) -> ReviewQueue:
-        return ReviewQueue(self.store, self.answerer().normalizer)
+        answerer = self.answerer()
+        matching = answerer.content.matching
+        return ReviewQueue(self.store, answerer.normalizer, group_similarity=matching.review_group_similarity,
+                           abandoned_after_minutes=matching.review_abandoned_minutes)
 
     @property
     def content(self) -> FaqContent:

@@ -92,18 +92,18 @@ def plan_import(editor: Editor, path: Path) -> ImportPlan:
     versions = exported_versions(path.read_text(encoding="utf-8")) if path.is_file() else {}
     plan = ImportPlan()
     for _, entry in loaded:
-        row = editor.service.store.entry_row(entry.id)
-        if row is None:
+        stored = editor.service.store.stored_entry(entry.id)
+        if stored is None:
             plan.added.append(entry)
-        elif Entry.model_validate_json(row["data"]) == entry:
+        elif stored.entry == entry:
             plan.unchanged.append(entry.id)
         else:
             plan.updated.append(entry)
             base = versions.get(entry.id)
-            if base is not None and base != row["version"]:
+            if base is not None and base != stored.version:
                 plan.conflicts[entry.id] = (f"changed since the export (the file was exported from v{base}, "
-                                            f"the FAQ is now at v{row['version']})")
-            elif base is None and row["edited_by_hr"]:
+                                            f"the FAQ is now at v{stored.version})")
+            elif base is None and stored.edited_by_hr:
                 plan.conflicts[entry.id] = "edited by HR, and the file does not say which version it started from"
     return plan
 
@@ -119,5 +119,5 @@ def apply_import(editor: Editor, plan: ImportPlan, *, by: str, force: bool) -> N
         for entry in plan.added:
             store.save_entry(entry, changed_by=by, expected_version=None, action="import")
         for entry in plan.updated:
-            store.save_entry(entry, changed_by=by, expected_version=store.entry_row(entry.id)["version"],
+            store.save_entry(entry, changed_by=by, expected_version=store.stored_entry(entry.id).version,
                              action="import --force" if entry.id in plan.conflicts else "import")

@@ -21,7 +21,8 @@ from bot.cli import main
 from bot.doctor import Report, check_faq, manifest_scopes
 from faq.content import CONTENT_DIR
 from faq.service import FaqService
-from faq.store import MIGRATIONS, Store
+from faq.store import Store
+from faq.store.schema import MIGRATIONS
 
 HR_CHANNEL, HR_USER, BOT_TOKEN, APP_TOKEN = "G0HRTEAM", "U0HRSTAFF", "xoxb-doctor-test-1", "xapp-doctor-test-1"
 

@@ -96,7 +96,7 @@ def test_export_edit_import_of_an_hr_edited_entry_needs_no_force(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "updated 1" in result.stdout
     assert editor.current("leak")[0].answer == "人事課がもう一度直した回答です。"
-    assert [r["action"] for r in editor.service.store.revisions("leak")] == ["import", "edit", "import"]
+    assert [r.action for r in editor.service.store.revisions("leak")] == ["import", "edit", "import"]
 
 
 def test_a_hand_written_file_still_protects_hr_edits(tmp_path):
@@ -177,7 +177,7 @@ def test_two_processes_editing_at_once_lose_nothing(tmp_path):
     store = Store(path)
     leak = {e.id: e for e in store.entries()}["leak"]
     assert len([p for p in leak.phrasings if p.startswith("追加の言い方")]) == 30
-    assert [r["version"] for r in store.revisions("leak")] == list(range(1, 32))
+    assert [r.version for r in store.revisions("leak")] == list(range(1, 32))
 
 
 def test_purge_everything_asks_first_and_negative_days_are_refused(tmp_path):

@@ -102,8 +102,8 @@ def test_an_edit_answers_the_next_question(slack_app, stub):
     reply = stub.calls_to("chat.postMessage", channel="D0ASKER1")[-1]
     assert "平日にお電話ください" in json.dumps(reply.params["blocks"], ensure_ascii=False)
     revisions = slack_app.store.revisions("contact-hr")
-    assert [(r["version"], r["changed_by"]) for r in revisions][-1] == (2, HR_USER)
-    assert "answer" in json.loads(revisions[-1]["changed_fields"])
+    assert [(r.version, r.changed_by) for r in revisions][-1] == (2, HR_USER)
+    assert "answer" in revisions[-1].changed_fields
 
 
 def test_an_invented_fact_is_refused_on_the_field(slack_app, stub):
@@ -113,7 +113,7 @@ def test_an_invented_fact_is_refused_on_the_field(slack_app, stub):
         private_metadata=view["private_metadata"], user=HR_USER))
     body = json.loads(text)
     assert body["response_action"] == "errors" and "083-252-9999" in body["errors"]["answer"]
-    assert slack_app.store.entry_row("contact-hr")["version"] == 1
+    assert slack_app.store.stored_entry("contact-hr").version == 1
 
 
 def test_a_conflicting_edit_is_refused_and_keeps_the_first(slack_app, stub):
@@ -126,8 +126,8 @@ def test_a_conflicting_edit_is_refused_and_keeps_the_first(slack_app, stub):
                                                   user=HR_USER))
     body = json.loads(text)
     assert body["response_action"] == "errors" and "先に保存しました" in body["errors"]["question"]
-    row = slack_app.store.entry_row("contact-roumu")
-    assert row["version"] == 2 and "労務事務所の電話は何番？" in row["data"] and "社労士事務所の番号" not in row["data"]
+    row = slack_app.store.stored_entry("contact-roumu")
+    assert row.version == 2 and "労務事務所の電話は何番？" in row.entry.model_dump_json() and "社労士事務所の番号" not in row.entry.model_dump_json()
 
 
 def test_an_edit_that_changes_answers_needs_a_second_click(slack_app, stub):
@@ -139,23 +139,23 @@ def test_an_edit_that_changes_answers_needs_a_second_click(slack_app, stub):
     assert body["response_action"] == "update"
     warning = json.dumps(body["view"]["blocks"], ensure_ascii=False)
     assert "回答が変わる質問" in warning and "それでも保存する" in warning
-    assert slack_app.store.entry_row("when")["version"] == 1
+    assert slack_app.store.stored_entry("when").version == 1
     confirmed = {**taken, ab.CONFIRM: [{"value": "yes"}]}
     slack_app.form(view_submission(ab.ENTRY_MODAL, confirmed, private_metadata=body["view"]["private_metadata"],
                                    user=HR_USER))
-    assert slack_app.store.entry_row("when")["version"] == 2
+    assert slack_app.store.stored_entry("when").version == 2
 
 
 def test_rollback_restores_the_old_text(slack_app, stub):
     view = _open_editor(slack_app, stub, "contact-hr")
     slack_app.form(view_submission(ab.ENTRY_MODAL, _entry_values(view, answer="人事課（083-252-0288）へどうぞ。"),
                                    private_metadata=view["private_metadata"], user=HR_USER))
-    assert "へどうぞ" in slack_app.store.entry_row("contact-hr")["data"]
+    assert "へどうぞ" in slack_app.store.stored_entry("contact-hr").entry.model_dump_json()
     slack_app.form(view_action(ab.ADMIN_ROLLBACK, json.dumps({"id": "contact-hr", "v": 1}), user=HR_USER))
     [update] = stub.calls_to("views.update")
     assert "rollback to 1" in json.dumps(update.params["view"], ensure_ascii=False)
-    row = slack_app.store.entry_row("contact-hr")
-    assert row["version"] == 3 and "へどうぞ" not in row["data"] and "本件についての大学の問い合わせ先" in row["data"]
+    row = slack_app.store.stored_entry("contact-hr")
+    assert row.version == 3 and "へどうぞ" not in row.entry.model_dump_json() and "本件についての大学の問い合わせ先" in row.entry.model_dump_json()
 
 
 def test_unanswered_question_becomes_a_faq_phrasing_and_askers_are_told_once(slack_app, stub):
@@ -172,7 +172,7 @@ def test_unanswered_question_becomes_a_faq_phrasing_and_askers_are_told_once(sla
     assert _modal(slack_app, ab.ADD_MODAL)
     slack_app.form(view_submission(ab.ADD_MODAL, {"target": {"value": "service-restored"}},
                                    private_metadata=str(qid), user=HR_USER))
-    assert asked in slack_app.store.entry_row("service-restored")["data"]
+    assert asked in slack_app.store.stored_entry("service-restored").entry.model_dump_json()
     slack_app.event(direct_message(asked, user="U0ASKER3", channel="D0ASKER3", ts="1700001002.000100"), "EvQ3")
     assert slack_app.rows("questions")[-1]["entry_id"] == "service-restored"
     group_id = slack_app.rows("review_items")[0]["group_id"]
@@ -219,7 +219,7 @@ def test_retire_and_restore_from_slack(slack_app, stub):
                                 user=HR_USER, trigger_id="t-restore"))
     slack_app.event(direct_message("ダークウェブに載ってない？", ts="1700001301.000100"), "EvRestored")
     assert slack_app.rows("questions")[-1]["entry_id"] == "dark-web"
-    assert [r["action"] for r in slack_app.store.revisions("dark-web")] == ["import", "retire", "restore"]
+    assert [r.action for r in slack_app.store.revisions("dark-web")] == ["import", "retire", "restore"]
 
 
 def test_hr_app_home_lists_entries_by_dm(slack_app, stub):
@@ -285,7 +285,7 @@ def test_hr_sees_a_question_escaped_once_and_faq_gets_it_without_mentions(slack_
     assert "A&amp;Bの書類" in shown and "&amp;amp;" not in shown
     slack_app.form(view_submission(ab.ADD_MODAL, {"target": {"value": "service-restored"}},
                                    private_metadata=str(qid), user=HR_USER))
-    phrasings = json.loads(slack_app.store.entry_row("service-restored")["data"])["phrasings"]
+    phrasings = slack_app.store.stored_entry("service-restored").entry.phrasings
     assert "停止中に出したA&Bの書類は届いている？" in phrasings
     assert not [p for p in phrasings if "<@" in p or "&amp;" in p]
 
@@ -310,3 +310,20 @@ def test_synonym_table_with_a_my_number_is_refused(slack_app, stub):
         assert status == 200 and "マイナンバー" in json.loads(text)["errors"]["synonyms"], written
     assert slack_app.store.document("synonyms") is None
     assert slack_app.rows("document_revisions") == []
+
+
+def test_a_click_on_a_question_that_is_gone_gets_a_reply_not_silence(slack_app, stub):
+    """A button can outlive its question (purged, another database): HR is told, after the ack."""
+    for i, action_id in enumerate((ab.REVIEW_DISMISS, ab.REVIEW_ANSWER, ab.ADMIN_HISTORY)):
+        value = "999999" if action_id != ab.ADMIN_HISTORY else "no-such-entry"
+        status, _ = slack_app.form(block_action(action_id, value, stub.response_url(f"g{i}"), user=HR_USER,
+                                                trigger_id=f"g{i}"))
+        assert status == 200
+        if action_id == ab.ADMIN_HISTORY:  # an empty history is a modal, not an error
+            continue
+        replies = stub.calls_to("response_url")
+        assert replies and "この操作はできませんでした" in replies[-1].params["text"], action_id
+        assert "no question 999999" in replies[-1].params["text"]
+    status, text = slack_app.form(view_submission(ab.ANSWER_MODAL, {"answer": "回答です"}, private_metadata="999999",
+                                                  user=HR_USER))
+    assert "この操作はできませんでした" in json.loads(text)["errors"]["answer"]

@@ -133,11 +133,11 @@ def test_only_the_current_claim_marks_a_post(store, service):
     first = store.claim_hr_post(post_id)
     store.db.execute("update hr_posts set lease_until = '2000-01-01' where id = ?", [post_id])  # lease ran out
     second = store.claim_hr_post(post_id)
-    assert second is not None and second["claim"] != first["claim"]
-    assert not store.hr_post_claim_held(post_id, first["claim"])
-    assert store.mark_hr_post_sent(post_id, first["claim"], "C1", "1.1") is False
-    assert store.mark_hr_post_failed(post_id, first["claim"], "late", 5) is False
-    assert store.mark_hr_post_sent(post_id, second["claim"], "C1", "1.2") is True
+    assert second is not None and second.claim != first.claim
+    assert not store.hr_post_claim_held(post_id, first.claim)
+    assert store.mark_hr_post_sent(post_id, first.claim, "C1", "1.1") is False
+    assert store.mark_hr_post_failed(post_id, first.claim, "late", 5) is False
+    assert store.mark_hr_post_sent(post_id, second.claim, "C1", "1.2") is True
     assert store.db.execute("select status, ts from hr_posts where id = ?", [post_id]).fetchone() == ("sent", "1.2")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from faq.errors import IncompatibleDatabase
 from faq.models import Decision, Outcome
 from faq.store import SCHEMA_VERSION, SHIPPED_BY, Store, VersionConflict
 
@@ -29,7 +30,7 @@ def test_reopening_does_not_migrate_twice(db_path: Path, content):
 
 def test_a_newer_database_is_refused(db_path: Path):
     Store(db_path).db.execute("update meta set value = '999' where key = 'schema_version'")
-    with pytest.raises(RuntimeError, match="newer than this faqbot"):
+    with pytest.raises(IncompatibleDatabase, match="newer than this faqbot"):
         Store(db_path)
 
 
@@ -37,7 +38,7 @@ def test_first_start_imports_every_shipped_entry_as_revision_one(store: Store, c
     assert store.sync_shipped(content.entries) == []
     assert [e.id for e in store.entries()] == sorted(e.id for e in content.entries)
     revs = store.revisions("leak")
-    assert [(r["version"], r["action"], r["changed_by"]) for r in revs] == [(1, "import", SHIPPED_BY)]
+    assert [(r.version, r.action, r.changed_by) for r in revs] == [(1, "import", SHIPPED_BY)]
 
 
 def test_shipped_update_applies_unless_hr_edited(store: Store, content):
@@ -52,7 +53,7 @@ def test_shipped_update_applies_unless_hr_edited(store: Store, content):
     by_id = {e.id: e for e in store.entries()}
     assert by_id["leak"].answer == "人事課が書き直した回答です。"
     assert by_id["when"].question == when.question + "（改）"
-    assert json.loads(store.revisions("when")[-1]["changed_fields"]) == ["question"]
+    assert store.revisions("when")[-1].changed_fields == ["question"]
 
 
 def test_stale_save_is_refused_and_changes_nothing(store: Store, content):
@@ -64,7 +65,7 @@ def test_stale_save_is_refused_and_changes_nothing(store: Store, content):
         store.save_entry(leak.model_copy(update={"answer": "二人目の編集です。"}),
                          changed_by="U2", expected_version=1)
     assert {e.id: e for e in store.entries()}["leak"].answer == "一人目の編集です。"
-    assert [r["changed_by"] for r in store.revisions("leak")] == [SHIPPED_BY, "U1"]
+    assert [r.changed_by for r in store.revisions("leak")] == [SHIPPED_BY, "U1"]
 
 
 def _decision(text: str) -> Decision:
@@ -123,7 +124,7 @@ def test_threads_writing_and_reading_at_once_lose_nothing(store: Store):
             for i in range(40):
                 qid = store.log_question(_decision(f"t{worker}-{i}"), channel_kind="im", user_id=f"U{worker}",
                                          event_id=f"EvT{worker}-{i}")
-                assert store.question(qid)["question"] == f"t{worker}-{i}"
+                assert store.question(qid).question == f"t{worker}-{i}"
                 list(store.db.query("select count(*) from questions"))
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
@@ -144,3 +145,15 @@ def test_an_escalation_and_its_hr_post_are_written_together(store: Store):
     assert store.log_question(_decision("身代金は？"), channel_kind="im", user_id="U1", event_id="EvHR",
                               hr_post_reason="escalate") is None
     assert store.db["hr_posts"].count == 1 and store.db["questions"].count == 1
+
+
+def test_reading_the_review_queue_writes_nothing(store: Store, service):
+    """An unpicked clarify joins the queue only when a command sweeps it in, never from a read."""
+    qid = store.log_question(Decision(question="いつ？", language="ja", outcome=Outcome.CLARIFY),
+                             channel_kind="im", user_id="U1")
+    store.db.execute("update questions set asked_at = '2020-01-01T00:00:00+00:00' where id = ?", [qid])
+    queue = service.review_queue()
+    assert queue.groups() == [] and store.review_item_for_question(qid) is None
+    assert queue.sweep_abandoned() == 1
+    [group] = queue.groups()
+    assert [i.question_id for i in group.items] == [qid] and group.items[0].reason == "clarify"

@@ -18,7 +18,9 @@ import sqlite_utils
 
 from bot.doctor import Report, check_database, check_faq
 from faq.content import load_content
-from faq.store import MIGRATIONS, SCHEMA_VERSION, Store, pre_migration_backup, schema_version_of
+from faq.errors import IncompatibleDatabase
+from faq.store import SCHEMA_VERSION, Store, now, pre_migration_backup, schema_version_of
+from faq.store.schema import MIGRATIONS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "faqbot-schema-v3.sql"
 HR_PHRASING = "人事課の電話は何番ですか（HR追加）"
@@ -28,6 +30,8 @@ def v3_database(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(path) as conn:
         conn.executescript(FIXTURE.read_text(encoding="utf-8"))
+        # The dump's pending HR post was just queued; as recorded, it would grow stale with the clock.
+        conn.execute("update hr_posts set created_at = ?, next_attempt_at = ?", [now(), now()])
     return path
 
 
@@ -42,12 +46,12 @@ def test_upgrade_from_schema_v3_keeps_hr_edits_and_history(tmp_path):
     store = Store(db)
     try:
         assert store.schema_version() == SCHEMA_VERSION
-        hr_row = store.entry_row("contact-hr")
-        assert hr_row["edited_by_hr"] == 1 and HR_PHRASING in json.loads(hr_row["data"])["phrasings"]
-        assert [(r["version"], r["changed_by"]) for r in store.revisions("contact-hr")][:2] == [
+        hr_row = store.stored_entry("contact-hr")
+        assert hr_row.edited_by_hr and HR_PHRASING in hr_row.entry.phrasings
+        assert [(r.version, r.changed_by) for r in store.revisions("contact-hr")][:2] == [
             (1, "system:shipped-faq"), (2, "U0HRSTAFF")]
         shipped = {e.id: e for e in load_content().entries}
-        leak = json.loads(store.entry_row("leak")["data"])
+        leak = store.stored_entry("leak").entry.model_dump(mode="json")
         assert leak["phrasings"] == shipped["leak"].phrasings  # untouched by HR: updated to the new text
         assert len(store.entries()) == len(shipped)  # entries shipped since then were added
         assert [r["event_id"] for r in store.db.query("select event_id from questions")] == ["EvOld1"]
@@ -97,7 +101,7 @@ def test_restore_refuses_a_damaged_or_newer_backup_and_changes_nothing(tmp_path)
     for bad, message in ((not_a_db, "not"), (newer, "newer than this faqbot")):
         try:
             restore(bad, db)
-        except ValueError as exc:
+        except IncompatibleDatabase as exc:
             assert message in str(exc)
         else:
             raise AssertionError(f"{bad} was restored")

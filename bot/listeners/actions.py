@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.blocks import (ASK_HR, CLARIFY_NONE, CLARIFY_PICK, EXAMPLE_QUESTION, FEEDBACK_DOWN, FEEDBACK_UP,
                         RELATED_PICK)
 from bot.conversation import Conversation, Place
+from faq.store import Question
 
 
 def _question_id(action: dict[str, Any]) -> int | None:
@@ -20,14 +21,14 @@ def _question_id(action: dict[str, Any]) -> int | None:
 
 
 def _answer_in_place(body: dict[str, Any], respond: Respond, client: WebClient, blocks: list[dict[str, Any]],
-                     text: str, question: dict[str, Any]) -> None:
+                     text: str, question: Question) -> None:
     """Post an answer where its question was asked (its thread), from the stored question, not
     the payload; an ephemeral reply (after /faq) is replaced instead."""
     if body.get("container", {}).get("is_ephemeral"):
         respond(blocks=blocks, text=text, replace_original=True)
         return
-    client.chat_postMessage(channel=question.get("channel_id") or question.get("user_id"),
-                            thread_ts=question.get("thread_ts"), blocks=blocks, text=text, unfurl_links=False)
+    client.chat_postMessage(channel=question.channel_id or question.user_id,
+                            thread_ts=question.thread_ts, blocks=blocks, text=text, unfurl_links=False)
 
 
 def register(app: App, conversation: Conversation) -> None:

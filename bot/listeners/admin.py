@@ -1,4 +1,8 @@
-"""HR's commands, buttons and modals. Parse, call the HR desk (which checks HR every time), send."""
+"""HR's commands, buttons and modals. Parse, call the HR desk (which checks HR every time), send.
+
+Two wrappers do what every HR listener needs: ``hr_action`` acknowledges a click first and
+answers a refusal or a domain error politely (never silence after the ack); ``hr_view``
+validates a submission before acknowledging it, so errors land on the modal's field."""
 
 from __future__ import annotations
 
@@ -13,19 +17,23 @@ from slack_sdk import WebClient
 from bot import admin_blocks as ab
 from bot.conversation import Conversation
 from bot.hr_desk import HrDesk, NotHr
+from faq.errors import FaqError
 
 log = logging.getLogger(__name__)
 
+Body = dict[str, Any]
+ActionHandler = Callable[[Body, Respond, WebClient], None]
 
-def _user(body: dict[str, Any]) -> str:
+
+def _user(body: Body) -> str:
     return body["user"]["id"]
 
 
-def _value(body: dict[str, Any]) -> str:
+def _value(body: Body) -> str:
     return str(body["actions"][0].get("value", ""))
 
 
-def _reply(body: dict[str, Any], respond: Respond, client: WebClient, *, text: str,
+def _reply(body: Body, respond: Respond, client: WebClient, *, text: str,
            blocks: list[dict[str, Any]] | None = None) -> None:
     """Ephemeral where the click happened; in App Home (no response_url), a DM."""
     if body.get("response_url"):
@@ -34,30 +42,35 @@ def _reply(body: dict[str, Any], respond: Respond, client: WebClient, *, text: s
         client.chat_postMessage(channel=_user(body), text=text, blocks=blocks)
 
 
-def register(app: App, conversation: Conversation, desk: HrDesk) -> None:
-    refused = lambda: desk.msg.refused_not_hr  # noqa: E731 - read at use, messages can change
+def slack_error(desk: HrDesk, exc: Exception) -> str:
+    """The one mapping of a refusal or a domain error to what HR reads in Slack."""
+    if isinstance(exc, NotHr):
+        return desk.msg.refused_not_hr
+    return desk.msg.text("action_failed", reason=str(exc).splitlines()[0][:200])
 
-    def hr_action(handler: Callable[[dict[str, Any], Respond, WebClient], None]) -> Callable[..., None]:
-        """Ack, run, and answer a non-HR click with a polite refusal (nothing changes)."""
-        def listener(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+
+def register(app: App, conversation: Conversation, desk: HrDesk) -> None:
+    def hr_action(handler: ActionHandler) -> Callable[..., None]:
+        """Ack, run, and answer a non-HR click or a domain error with a polite reply (nothing changes)."""
+        def listener(ack: Ack, body: Body, respond: Respond, client: WebClient) -> None:
             ack()
             try:
                 handler(body, respond, client)
-            except NotHr:
-                log.info("refused an HR action to a non-HR user")
-                _reply(body, respond, client, text=refused())
+            except (NotHr, FaqError) as exc:
+                log.info("refused an HR action (%s)", type(exc).__name__)
+                _reply(body, respond, client, text=slack_error(desk, exc))
         return listener
 
     def hr_view(handler: Callable[[str, dict[str, Any], str], dict[str, Any] | None], first_block: str,
                 then: Callable[[str, str], None] | None = None) -> Callable[..., None]:
         """Check and store the submission, acknowledge, and only then call ``then`` for the
         Web API work: Slack waits at most 3 s for the acknowledgement."""
-        def listener(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        def listener(ack: Ack, body: Body, view: dict[str, Any]) -> None:
             metadata = view.get("private_metadata", "")
             try:
                 response = handler(_user(body), view["state"]["values"], metadata)
-            except NotHr:
-                response = {"response_action": "errors", "errors": {first_block: refused()}}
+            except (NotHr, FaqError) as exc:
+                response = {"response_action": "errors", "errors": {first_block: slack_error(desk, exc)}}
             ack(**response) if response else ack()
             if then is not None and response is None:
                 then(_user(body), metadata)
@@ -67,37 +80,64 @@ def register(app: App, conversation: Conversation, desk: HrDesk) -> None:
     def admin_command(ack: Ack, command: dict[str, Any]) -> None:
         try:
             blocks = desk.menu(command.get("user_id", ""), command.get("text") or "")
-        except NotHr:
-            ack(response_type="ephemeral", text=refused())
+        except (NotHr, FaqError) as exc:
+            ack(response_type="ephemeral", text=slack_error(desk, exc))
             return
         ack(response_type="ephemeral", blocks=blocks, text="FAQ管理")
 
-    def open_modal(make: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., None]:
-        return hr_action(lambda body, respond, client: client.views_open(trigger_id=body["trigger_id"],
-                                                                          view=make(body)))
+    def modal(make: Callable[[Body], dict[str, Any]]) -> ActionHandler:
+        """A button that opens a modal built from the click."""
+        def open_view(body: Body, respond: Respond, client: WebClient) -> None:
+            client.views_open(trigger_id=body["trigger_id"], view=make(body))
+        return open_view
 
-    app.action(ab.ADMIN_NEW)(open_modal(lambda b: desk.entry_modal(_user(b), None)))
-    app.action(ab.ADMIN_EDIT)(open_modal(lambda b: desk.entry_modal(_user(b), _value(b))))
-    app.action(ab.ADMIN_HISTORY)(open_modal(lambda b: desk.history(_user(b), _value(b))))
-    app.action(ab.ADMIN_SYNONYMS)(open_modal(lambda b: desk.synonyms_modal(_user(b))))
-    app.action(ab.REVIEW_ANSWER)(open_modal(lambda b: desk.answer_modal(_user(b), int(_value(b)))))
-    app.action(ab.REVIEW_ADD)(open_modal(lambda b: desk.add_modal(_user(b), int(_value(b)))))
+    def new_entry(body: Body) -> dict[str, Any]:
+        return desk.entry_modal(_user(body), None)
 
-    @app.action(re.compile(f"^({ab.ADMIN_RETIRE}|{ab.ADMIN_RESTORE})$"))
-    def toggle_retired(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        hr_action(lambda b, r, c: _reply(b, r, c, text=desk.set_retired(
-            _user(b), _value(b), b["actions"][0]["action_id"] == ab.ADMIN_RETIRE)))(ack, body, respond, client)
+    def edit_entry(body: Body) -> dict[str, Any]:
+        return desk.entry_modal(_user(body), _value(body))
 
-    app.action(ab.ADMIN_ROLLBACK)(hr_action(lambda b, r, c: c.views_update(
-        view_id=b["view"]["id"], hash=b["view"].get("hash"), view=desk.rollback(_user(b), _value(b)))))
-    app.action(ab.ADMIN_REVIEW)(hr_action(lambda b, r, c: _reply(
-        b, r, c, text="確認待ちの質問", blocks=desk.review(_user(b)))))
-    app.action(ab.ADMIN_LIST)(hr_action(lambda b, r, c: _reply(
-        b, r, c, text="FAQエントリ", blocks=desk.menu(_user(b), ""))))
-    app.action(ab.REVIEW_DISMISS)(hr_action(lambda b, r, c: _reply(
-        b, r, c, text=desk.dismiss(_user(b), int(_value(b))))))
-    app.action(ab.REVIEW_NOTIFY)(hr_action(lambda b, r, c: _reply(
-        b, r, c, text=desk.notify_group(_user(b), int(_value(b))))))
+    def entry_history(body: Body) -> dict[str, Any]:
+        return desk.history(_user(body), _value(body))
+
+    def synonyms(body: Body) -> dict[str, Any]:
+        return desk.synonyms_modal(_user(body))
+
+    def answer_asker(body: Body) -> dict[str, Any]:
+        return desk.answer_modal(_user(body), int(_value(body)))
+
+    def add_to_faq(body: Body) -> dict[str, Any]:
+        return desk.add_modal(_user(body), int(_value(body)))
+
+    def toggle_retired(body: Body, respond: Respond, client: WebClient) -> None:
+        retire = body["actions"][0]["action_id"] == ab.ADMIN_RETIRE
+        _reply(body, respond, client, text=desk.set_retired(_user(body), _value(body), retire))
+
+    def roll_back(body: Body, respond: Respond, client: WebClient) -> None:
+        client.views_update(view_id=body["view"]["id"], hash=body["view"].get("hash"),
+                            view=desk.rollback(_user(body), _value(body)))
+
+    def show_review(body: Body, respond: Respond, client: WebClient) -> None:
+        _reply(body, respond, client, text="確認待ちの質問", blocks=desk.review(_user(body)))
+
+    def show_entries(body: Body, respond: Respond, client: WebClient) -> None:
+        _reply(body, respond, client, text="FAQエントリ", blocks=desk.menu(_user(body), ""))
+
+    def dismiss(body: Body, respond: Respond, client: WebClient) -> None:
+        _reply(body, respond, client, text=desk.dismiss(_user(body), int(_value(body))))
+
+    def notify_askers(body: Body, respond: Respond, client: WebClient) -> None:
+        _reply(body, respond, client, text=desk.notify_group(_user(body), int(_value(body))))
+
+    actions: dict[str | re.Pattern[str], ActionHandler] = {
+        ab.ADMIN_NEW: modal(new_entry), ab.ADMIN_EDIT: modal(edit_entry), ab.ADMIN_HISTORY: modal(entry_history),
+        ab.ADMIN_SYNONYMS: modal(synonyms), ab.REVIEW_ANSWER: modal(answer_asker), ab.REVIEW_ADD: modal(add_to_faq),
+        re.compile(f"^({ab.ADMIN_RETIRE}|{ab.ADMIN_RESTORE})$"): toggle_retired, ab.ADMIN_ROLLBACK: roll_back,
+        ab.ADMIN_REVIEW: show_review, ab.ADMIN_LIST: show_entries, ab.REVIEW_DISMISS: dismiss,
+        ab.REVIEW_NOTIFY: notify_askers,
+    }
+    for action_id, handler in actions.items():
+        app.action(action_id)(hr_action(handler))
 
     app.view(ab.ENTRY_MODAL)(hr_view(desk.submit_entry, "question"))
     app.view(ab.ANSWER_MODAL)(hr_view(desk.submit_answer, "answer", then=desk.deliver_answer))

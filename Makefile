@@ -17,7 +17,11 @@ chat: install
 	$(BIN)/faqbot chat
 
 test: install
+	$(BIN)/ruff check .
 	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -8,52 +8,18 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from faq.store import Store
-from bench.slack_requests import SIGNING_SECRET, direct_message, event_callback, post, signed_headers
-from bench.slack_standin import StubSlack
+from testsupport.slack_requests import direct_message, event_callback, post, signed_headers
+from testsupport.processes import HR_CHANNEL, start_server
+from testsupport.slack_standin import StubSlack
 
-HR_CHANNEL = "C0HRBENCH"
 MIX = ["マイナンバーは大丈夫ですか", "いつ起きたのですか", "調査結果", "身代金は払ったのですか",
        "不審な電話が来たらどうすればいい？", "会議室の予約はどうすればいいですか"]
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on now (for a server started just after)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(stub: StubSlack, workdir: Path, log_file, **extra_env: str) -> tuple[subprocess.Popen[bytes], int]:
-    """`faqbot serve` on a free port against the stand-in, once /healthz answers 200."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HR_"))}
-    env.update(PORT=str(port), SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SIGNING_SECRET,
-               HR_CHANNEL_ID=HR_CHANNEL, SLACK_API_URL=stub.api_url, DATABASE_PATH=str(workdir / "bench.db"),
-               LOG_LEVEL="WARNING", **extra_env)
-    # Its own process group: kill -9 of the group takes gunicorn's master and worker at once,
-    # as a container runtime or the OOM killer would.
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], env=env, cwd=workdir,
-                            stdout=subprocess.DEVNULL, stderr=log_file, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return proc, port
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise RuntimeError("faqbot serve did not become healthy within 60 s")
 
 
 Plan = list[tuple[str, str, bool, str]]  # (event id, body, is a duplicate delivery, DM channel)

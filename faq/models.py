@@ -88,7 +88,7 @@ class Entry(BaseModel):
         return _strip_nonempty(values)
 
     @model_validator(mode="after")
-    def _answers_cite_sources(self) -> "Entry":
+    def _answers_cite_sources(self) -> Entry:
         if self.kind is EntryKind.ANSWER and not self.sources:
             raise ValueError("an answer entry must cite at least one source")
         return self
@@ -118,7 +118,7 @@ class Decision(BaseModel):
     candidates: list[Candidate] = Field(default_factory=list)
     contains_my_number: bool = False
     # Several questions in one message: one decision each, in the order asked.
-    parts: list["Decision"] = Field(default_factory=list)
+    parts: list[Decision] = Field(default_factory=list)
     # Understood as a follow-up of the previous question of the conversation.
     follow_up: bool = False
 

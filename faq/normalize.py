@@ -12,7 +12,8 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Iterable, Literal
+from typing import Literal
+from collections.abc import Iterable
 
 import jaconv
 import snowballstemmer
@@ -61,7 +62,7 @@ class Analysis:
     # How much they count, when not the matcher's default (a follow-up's previous question).
     context_weight: float | None = None
 
-    def with_context(self, whole: "Analysis") -> "Analysis":
+    def with_context(self, whole: Analysis) -> Analysis:
         """This asking part, with the words only the whole message has as context."""
         rest = list(whole.tokens)
         for token in self.tokens:
@@ -69,7 +70,7 @@ class Analysis:
                 rest.remove(token)
         return replace(self, context=tuple(rest))
 
-    def plus_context(self, words: tuple[str, ...], weight: float) -> "Analysis":
+    def plus_context(self, words: tuple[str, ...], weight: float) -> Analysis:
         """This question with ``words`` (the previous question of the conversation) as context."""
         return replace(self, context=self.context + words, context_weight=weight)
 

@@ -26,7 +26,7 @@ class Choice(BaseModel):
     question: str
 
 
-def source_line(source: "SourceRef", language: str) -> str:
+def source_line(source: SourceRef, language: str) -> str:
     """One cited notice: title, issuer and date, punctuated for the reader's language."""
     if language == "en":
         return f"{source.title} ({source.issuer}, {source.date.isoformat()})"
@@ -48,7 +48,7 @@ class Reply(BaseModel):
     related: list[Choice] = Field(default_factory=list)
     # Several questions in one message: one reply each, under a heading naming the question.
     heading: str | None = None
-    parts: list["Reply"] = Field(default_factory=list)
+    parts: list[Reply] = Field(default_factory=list)
 
     def as_text(self) -> str:
         """The whole reply as plain text (local chat, `faqbot ask`)."""

@@ -46,7 +46,7 @@ class FaqService:
         self.answerer()
 
     @classmethod
-    def open(cls, store: Store, content_dir: Path = CONTENT_DIR) -> "FaqService":
+    def open(cls, store: Store, content_dir: Path = CONTENT_DIR) -> FaqService:
         """Import the shipped FAQ and start; broken entry files never stop a working FAQ.
 
         When the entry files are invalid but the database already holds entries, the problems

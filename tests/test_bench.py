@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 def test_bench_runs_all_sections_and_prints_json(tmp_path):
@@ -13,9 +17,9 @@ def test_bench_runs_all_sections_and_prints_json(tmp_path):
                          '{"q": "身代金は？", "expect": "escalate"}\n'
                          '{"q": "こんにちは", "expect": "smalltalk"}\n', encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "bench", "--json", "--questions", str(questions), "--sizes", "60",
+        [sys.executable, "-m", "bench", "--json", "--questions", str(questions), "--sizes", "60",
          "--rates", "5", "--duration", "0.4", "--repeat", "1"],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        capture_output=True, text=True, timeout=300, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPOSITORY)})
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data["quality"]) == {"engine", "naive", "bm25"}

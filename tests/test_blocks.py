@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 from bot.blocks import escape, fit, hr_post_blocks, home_view, reply_blocks, slack_to_plain
-from faq.models import Candidate, Decision, Outcome
+from faq.models import Outcome
 from faq.replies import compose
+from testsupport.builders import decision
 
 
 def test_escape_neutralises_slack_control_sequences():
@@ -22,7 +23,7 @@ def test_fit_never_cuts_inside_an_escape():
 
 
 def test_answer_blocks_cite_the_notice_and_offer_feedback(content):
-    reply = compose(Decision(question="q", language="ja", outcome=Outcome.ANSWER, entry_id="when"), content)
+    reply = compose(decision("q", Outcome.ANSWER, "when"), content)
     blocks = reply_blocks(reply, content.messages.ja, 7)
     text = json.dumps(blocks, ensure_ascii=False)
     assert "令和5年8月4日" not in text  # the notice date is shown in ISO form, from the notice itself
@@ -42,28 +43,27 @@ def test_several_questions_are_sections_with_their_own_sources(content, answerer
 
 
 def test_clarify_blocks_are_buttons_with_question_and_entry(content):
-    decision = Decision(question="q", language="ja", outcome=Outcome.CLARIFY,
-                        candidates=[Candidate(entry_id=e, score=0.5) for e in ("investigation", "forensic")])
-    reply = compose(decision, content)
+    clarified = decision("q", Outcome.CLARIFY, None, "investigation", "forensic")
+    reply = compose(clarified, content)
     blocks = reply_blocks(reply, content.messages.ja, 9)
     *buttons, none_fits = next(b for b in blocks if b["type"] == "actions")["elements"]
     assert all(json.loads(b["value"])["q"] == 9 for b in buttons)
-    assert {json.loads(b["value"])["e"] for b in buttons} == {c.entry_id for c in decision.candidates}
+    assert {json.loads(b["value"])["e"] for b in buttons} == {c.entry_id for c in clarified.candidates}
     assert (none_fits["action_id"], none_fits["value"]) == ("clarify_none", "9")
     assert none_fits["text"]["text"] == "どれにも当てはまらない（人事課に聞く）"
 
 
 def test_escalation_says_one_next_step(content):
     """Told HR: wait here, call only if urgent. Not told (local chat): whom to contact."""
-    decision = Decision(question="q", language="ja", outcome=Outcome.ESCALATE, entry_id="not-in-notice-ransom")
-    for d in (decision, decision.model_copy(update={"entry_id": None})):
+    escalated = decision("q", Outcome.ESCALATE, "not-in-notice-ransom")
+    for d in (escalated, escalated.model_copy(update={"entry_id": None})):
         told = json.dumps(reply_blocks(compose(d, content, hr_notified=True), content.messages.ja, 1),
                           ensure_ascii=False)
         assert "人事課に伝えました" in told and "お返事します" in told and "お急ぎの場合は" in told
         assert "083-252-0288" in told and "お問い合わせください" not in told and "人事課にも" not in told
         untold = compose(d, content).body
         assert "お問い合わせください" in untold and "伝えました" not in untold
-    english = compose(decision.model_copy(update={"language": "en"}), content, hr_notified=True).body
+    english = compose(escalated.model_copy(update={"language": "en"}), content, hr_notified=True).body
     assert "answer you here" in english and "Please contact" not in english
 
 

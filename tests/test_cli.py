@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from faq.content import CONTENT_DIR
+from testsupport.processes import faqbot
 
 
 def run(args: list[str], tmp_path: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_PATH": str(tmp_path / "cli.db")}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, text=True,
-                          capture_output=True, env=env, timeout=120)
+    """`faqbot ARGS` on this test's own database."""
+    return faqbot(*args, database=tmp_path / "cli.db", stdin=stdin)
 
 
 def test_ask_jsonl_contract(tmp_path):

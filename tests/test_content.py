@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from faq import facts
-from faq.content import CONTENT_DIR, ContentError, load_content, notice_text
+from faq.content import ContentError, load_content, notice_text
 from faq.models import EntryKind
+from testsupport.builders import copy_content
 
 # The stable topic ids the FAQ must cover (faq-topics.md).
 REQUIRED_TOPICS = [
@@ -89,9 +90,7 @@ def test_hr_line_is_in_the_university_notice(content):
 
 
 def _copy_content(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, target)
-    return target
+    return copy_content(tmp_path / "content")
 
 
 def _edit(root: Path, entry_file: str, old: str, new: str) -> None:

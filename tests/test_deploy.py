@@ -12,14 +12,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from bench.endpoint import free_port
-from bench.slack_requests import SIGNING_SECRET, direct_message, event_callback, mention, post, signed_headers
-from bench.slack_standin import BOT_USER_ID, TEAM_ID
+from testsupport.processes import free_port, wait_for_health
+from testsupport.slack_requests import SIGNING_SECRET, direct_message, event_callback, mention, post, signed_headers
+from testsupport.slack_standin import BOT_USER_ID, TEAM_ID
 from bot.settings import Settings
 from tests.test_slack_socket import envelope, socket_server  # noqa: F401 - the fixture
 
@@ -122,16 +121,6 @@ def _unit_env(unit: str, roots: dict[str, Path]) -> dict[str, str]:
     return {"PATH": os.environ["PATH"], **parse_env(env_file)}
 
 
-def _wait_health(port: int, deadline: float) -> int | None:
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                return r.status
-        except OSError:
-            time.sleep(0.2)
-    return None
-
-
 def test_units_run_as_written_against_the_standin(tmp_path, roots, stub, socket_server):  # noqa: F811
     connections, received = socket_server
     stub.add_channel(HR_CHANNEL, private=True, members=(BOT_USER_ID, HR_USER))
@@ -154,7 +143,7 @@ def test_units_run_as_written_against_the_standin(tmp_path, roots, stub, socket_
         ws.send(envelope(event_callback(direct_message("身代金は払ったんですか？"), "EvDeploy1"), "env-d1"))
         assert received.get(timeout=30)["envelope_id"] == "env-d1"
         stub.wait_for("chat.postMessage", channel="D0ASKER1", timeout=30)
-        assert _wait_health(port, time.monotonic() + 60) == 200
+        assert (wait_for_health(port, time.monotonic() + 60) or (None,))[0] == 200
         body = event_callback(mention("サービスは復旧した？"), "EvDeploy2")
         assert post(f"http://127.0.0.1:{port}/slack/events", body, signed_headers(body))[0] == 200
         stub.wait_for("chat.postMessage", count=3, timeout=30)  # DM reply, HR post, mention reply

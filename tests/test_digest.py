@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 
 from bot.digest import chart_png, next_monday_morning
-from faq.models import Decision, Outcome
+from faq.models import Outcome
 from faq.service import FaqService
 from faq.store import Store
+from testsupport.builders import decision
+from testsupport.processes import clean_env, faqbot
 
 
 def test_chart_is_a_png_with_every_day():
@@ -32,15 +31,12 @@ def test_digest_posts_numbers_and_chart_to_hr(tmp_path, stub):
     store = Store(db)
     FaqService.open(store)
     for outcome in (Outcome.ANSWER, Outcome.ANSWER, Outcome.ESCALATE):
-        store.log_question(Decision(question="q", language="ja", outcome=outcome, entry_id=None),
+        store.log_question(decision("q", outcome),
                            channel_kind="im", user_id="U1")
     store.db.execute("update questions set asked_at = ?", [(dt.date.today() - dt.timedelta(days=1)).isoformat()
                                                             + "T09:00:00+00:00"])
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HR_"))}
-    env.update(DATABASE_PATH=str(db), SLACK_BOT_TOKEN="xoxb-digest", HR_CHANNEL_ID="C0HRTEAM",
-               SLACK_API_URL=stub.api_url)
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "digest"], env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = faqbot("digest", env=clean_env(DATABASE_PATH=str(db), SLACK_BOT_TOKEN="xoxb-digest",
+                                            HR_CHANNEL_ID="C0HRTEAM", SLACK_API_URL=stub.api_url))
     assert result.returncode == 0, result.stderr
     [message] = stub.calls_to("chat.postMessage", channel="C0HRTEAM")
     assert "質問 3 件" in json.dumps(message.params["blocks"], ensure_ascii=False)

@@ -9,20 +9,19 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from bench.endpoint import free_port
-from bench.slack_standin import BOT_USER_ID, TEAM_ID
+from testsupport.processes import clean_env, faqbot, free_port
+from testsupport.slack_standin import BOT_USER_ID, TEAM_ID
 from bot.cli import main
 from bot.doctor import Report, check_faq, manifest_scopes
-from faq.content import CONTENT_DIR
 from faq.service import FaqService
 from faq.store import Store
 from faq.store.schema import MIGRATIONS
+from testsupport.builders import copy_content
 
 HR_CHANNEL, HR_USER, BOT_TOKEN, APP_TOKEN = "G0HRTEAM", "U0HRSTAFF", "xoxb-doctor-test-1", "xapp-doctor-test-1"
 
@@ -67,10 +66,7 @@ def failed(report: dict) -> dict[str, dict]:
 
 
 def test_green_install_passes_every_check_and_prints_a_checklist(workspace, db, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HR_"))}
-    env.update(env_for(workspace, db))
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "doctor"], env=env, cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
+    result = faqbot("doctor", env=clean_env(**env_for(workspace, db)), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "✗" not in result.stdout and "all checks passed" in result.stdout
     for name in ("configuration loads (socket mode)", "integrity check", "WAL mode", "schema version",
@@ -270,8 +266,7 @@ def test_hr_edited_faq_that_fails_honesty_checks(workspace, db, tmp_path, monkey
 
 
 def test_broken_shipped_faq(tmp_path, db):
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, content)
+    content = copy_content(tmp_path / "content")
     entry = content / "entries" / "contact-hr.yaml"
     text = entry.read_text(encoding="utf-8")
     assert "083-252-0288" in text

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from faq.evaluate import Labelled, evaluate
-from faq.models import Candidate, Decision, Outcome
+from faq.models import Decision, Outcome
+from testsupport.builders import decision
 
 
 def _decide(table: dict[str, Decision]):
@@ -11,8 +12,7 @@ def _decide(table: dict[str, Decision]):
 
 
 def _d(outcome: Outcome, entry: str | None = None, *candidates: str) -> Decision:
-    return Decision(question="q", language="ja", outcome=outcome, entry_id=entry,
-                    candidates=[Candidate(entry_id=c, score=0.5) for c in candidates])
+    return decision("q", outcome, entry, *candidates)
 
 
 def test_helpful_counts_a_clarify_that_offers_the_right_entry():

@@ -14,18 +14,18 @@ from pathlib import Path
 import yaml
 
 from faq.editing import Editor
-from faq.models import Decision, Outcome
 from faq.service import FaqService
 from faq.store import Store, VersionConflict
 from faq.content import load_content
+from testsupport.builders import decision
+from testsupport.processes import faqbot
 
 SHIPPED = len(load_content().entries)  # entries in the shipped FAQ
 
 
 def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_PATH": str(tmp_path / "hr.db")}
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=120)
+    """`faqbot ARGS` on this test's HR database."""
+    return faqbot(*args, database=tmp_path / "hr.db")
 
 
 def test_export_import_round_trips_without_loss(tmp_path):
@@ -127,7 +127,7 @@ def test_review_list_close_and_stats(tmp_path):
     store = Store(tmp_path / "hr.db")
     service = FaqService.open(store)
     for text in ("育児休業の申請はどこ？", "育児休業の申請はどこですか"):
-        qid = store.log_question(Decision(question=text, language="ja", outcome=Outcome.ESCALATE),
+        qid = store.log_question(decision(text),
                                  channel_kind="im", user_id="U1")
         service.review_queue().add(qid, "escalate")
     listed = json.loads(run(tmp_path, "review", "list", "--json").stdout)
@@ -141,7 +141,7 @@ def test_review_list_close_and_stats(tmp_path):
 def test_backup_is_a_consistent_copy_and_purge_keeps_entries(tmp_path):
     store = Store(tmp_path / "hr.db")
     FaqService.open(store)
-    store.log_question(Decision(question="古い質問", language="ja", outcome=Outcome.ESCALATE),
+    store.log_question(decision("古い質問"),
                        channel_kind="im", user_id="U1")
     store.db.execute("update questions set asked_at = '2020-01-01T00:00:00+00:00'")
     copy = tmp_path / "backup.db"
@@ -183,7 +183,7 @@ def test_two_processes_editing_at_once_lose_nothing(tmp_path):
 def test_purge_everything_asks_first_and_negative_days_are_refused(tmp_path):
     store = Store(tmp_path / "hr.db")
     FaqService.open(store)
-    store.log_question(Decision(question="今日の質問", language="ja", outcome=Outcome.ESCALATE),
+    store.log_question(decision("今日の質問"),
                        channel_kind="im", user_id="U1")
     # A minute old: "older than 0 days" is everything before now, at one-second resolution.
     store.db.execute("update questions set asked_at = ?",

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from bot import admin_blocks as ab
-from bench.slack_requests import (block_action, direct_message, mention, slash_command, view_action,
+from testsupport.slack_requests import (block_action, direct_message, mention, slash_command, view_action,
                                   view_submission)
-from tests.slack_app import HR_CHANNEL, HR_USER, start_app
+from testsupport.slack_app import HR_CHANNEL, HR_USER, start_app
 from faq.content import load_content
 
 SHIPPED = len(load_content().entries)  # entries in the shipped FAQ
@@ -223,7 +223,7 @@ def test_retire_and_restore_from_slack(slack_app, stub):
 
 
 def test_hr_app_home_lists_entries_by_dm(slack_app, stub):
-    from bench.slack_requests import block_action as press
+    from testsupport.slack_requests import block_action as press
 
     slack_app.form(press(ab.ADMIN_LIST, "all", stub.response_url(), user=HR_USER, container_type="view"))
     [listing] = [c for c in stub.calls_to("chat.postMessage", channel=HR_USER)]
@@ -233,12 +233,9 @@ def test_hr_app_home_lists_entries_by_dm(slack_app, stub):
 @pytest.fixture
 def patient_app(stub, db_path):
     """The app with a Web API timeout long enough to outlast a held Slack answer."""
-    running, server = start_app(stub, db_path, slack_api_timeout=25.0)
+    running, _ = start_app(stub, db_path, slack_api_timeout=25.0)
     yield running
-    running.bot.stop()
-    server.shutdown()
-    server.server_close()
-    running.executor.shutdown(wait=True)
+    running.stop()
 
 
 def test_hr_answer_is_acknowledged_before_slack_answers_and_sent_once(patient_app, stub):
@@ -304,7 +301,7 @@ def test_a_new_entry_prefill_fits_the_inputs(slack_app, stub):
 
 def test_synonym_table_with_a_my_number_is_refused(slack_app, stub):
     """Parsing splits at 、 so the groups would be stored (and kept in revisions) one by one."""
-    for i, written in enumerate(["5260、1815、9084", "5260 - 1815 - 9084", "5260.1815.9084"]):
+    for written in ["5260、1815、9084", "5260 - 1815 - 9084", "5260.1815.9084"]:
         status, text = slack_app.form(view_submission(ab.SYNONYMS_MODAL, {"synonyms": f"番号: {written}"},
                                                       private_metadata="{}", user=HR_USER))
         assert status == 200 and "マイナンバー" in json.loads(text)["errors"]["synonyms"], written

@@ -7,10 +7,8 @@ import signal
 import sqlite3
 import time
 
-from bench.endpoint import start_server
-from bench.slack_requests import direct_message, event_callback, post, signed_headers
-
-HR_CHANNEL = "C0HRBENCH"
+from testsupport.processes import HR_CHANNEL, start_server
+from testsupport.slack_requests import direct_message, event_callback, post, signed_headers
 
 
 def _answered_replies(stub, prefix: str) -> dict[str, int]:

@@ -28,7 +28,7 @@ def test_command_descriptions_name_no_configuration():
 
 
 def test_standin_refuses_what_the_manifest_does_not_grant():
-    from bench.slack_standin import StubSlack
+    from testsupport.slack_standin import StubSlack
     from slack_sdk import WebClient
     from slack_sdk.errors import SlackApiError
 

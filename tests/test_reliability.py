@@ -17,8 +17,8 @@ import urllib.request
 
 import pytest
 
-from bench.slack_requests import SIGNING_SECRET, direct_message, signature, slash_command
-from tests.slack_app import HR_CHANNEL, start_app
+from testsupport.slack_requests import SIGNING_SECRET, direct_message, signature, slash_command
+from testsupport.slack_app import HR_CHANNEL, start_app
 
 
 def _post_bytes(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
@@ -209,10 +209,7 @@ def test_full_disk_still_answers_keeps_the_question_and_fails_healthz(small_disk
             assert response.status == 200
         assert len(_dm_replies(app, "DFULL1")) == 1
     finally:
-        app.bot.stop()
-        server.shutdown()
-        server.server_close()
-        app.store.close()
+        app.stop()
 
 
 # -- no bodies in the logs at any level (item 5) ----------------------------------------------
@@ -223,7 +220,7 @@ def test_no_request_or_reply_body_is_logged_at_any_level(stub, db_path, level):
     import io
 
     from bot.logs import configure_logging
-    from bench.slack_requests import event_callback, mention, post, signed_headers
+    from testsupport.slack_requests import event_callback, mention, post
 
     configure_logging(level)
     stream = io.StringIO()
@@ -238,9 +235,7 @@ def test_no_request_or_reply_body_is_logged_at_any_level(stub, db_path, level):
                                     "X-Slack-Signature": "v0=00"})[0] == 401
         app.settle()
     finally:
-        app.bot.stop()
-        server.shutdown()
-        server.server_close()
+        app.stop()
         configure_logging("WARNING")
     logged = stream.getvalue()
     # Bolt's DEBUG records carry reply bodies ("Responding with status: 200 body: ..."), its
@@ -285,7 +280,7 @@ def test_import_refuses_an_alias_bomb_before_parsing(tmp_path, service):
 # -- buttons: channel and allowed ids from the stored question (item 11) -------------------
 
 def test_button_payloads_cannot_redirect_or_forge(slack_app, stub):
-    from bench.slack_requests import block_action, mention
+    from testsupport.slack_requests import block_action, mention
 
     slack_app.event(mention("調査結果", ts="1700004000.000100"), "EvForgeClarify")
     [question] = slack_app.rows("questions")

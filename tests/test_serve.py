@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import time
-import urllib.request
 
-from bench.endpoint import free_port
-from bench.slack_requests import SIGNING_SECRET, event_callback, mention, post, signed_headers
+from testsupport.processes import clean_env, free_port, wait_for_health
+from testsupport.slack_requests import SIGNING_SECRET, event_callback, mention, post, signed_headers
 
 
 def _env(tmp_path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SLACK_", "HR_")) and k not in ("DATABASE_PATH", "PORT")}
-    env.update(DATABASE_PATH=str(tmp_path / "serve.db"), **extra)
-    return env
+    return clean_env(DATABASE_PATH=str(tmp_path / "serve.db"), **extra)
 
 
 def test_serve_answers_a_signed_mention(tmp_path, stub):
@@ -27,13 +22,7 @@ def test_serve_answers_a_signed_mention(tmp_path, stub):
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], env=env, cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline, health = time.monotonic() + 60, None
-        while time.monotonic() < deadline and health is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    health = (r.status, json.loads(r.read()))
-            except OSError:
-                time.sleep(0.2)
+        health = wait_for_health(port, time.monotonic() + 60)
         assert health and health[0] == 200 and health[1]["status"] == "ok"
         body = event_callback(mention("サービスは復旧した？"), "EvServe")
         status, _ = post(f"http://127.0.0.1:{port}/slack/events", body, signed_headers(body))

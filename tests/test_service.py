@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from faq.content import CONTENT_DIR, ContentError
+from faq.content import ContentError
 from faq.models import Outcome
 from faq.service import FaqService
-from faq.store import Store
+from testsupport.builders import copy_content
 
 
 def test_first_start_imports_and_answers(service: FaqService):
@@ -20,8 +19,8 @@ def test_first_start_imports_and_answers(service: FaqService):
     assert "暗号化" in answered.reply.as_text()
 
 
-def test_an_edit_in_another_process_answers_the_next_question(service: FaqService, db_path: Path):
-    other = Store(db_path)  # another process's connection to the same file
+def test_an_edit_in_another_process_answers_the_next_question(service: FaqService, db_path: Path, open_store):
+    other = open_store(db_path)  # another process's connection to the same file
     entry = next(e for e in other.entries() if e.id == "contact-hr")
     other.save_entry(entry.model_copy(update={"answer": "人事課の窓口は平日9時から開いています。"}),
                      changed_by="U_HR", expected_version=1)
@@ -29,19 +28,17 @@ def test_an_edit_in_another_process_answers_the_next_question(service: FaqServic
     assert answered.reply.body == "人事課の窓口は平日9時から開いています。"
 
 
-def test_broken_files_keep_the_last_good_faq(tmp_path: Path, db_path: Path, caplog):
-    FaqService.open(Store(db_path))  # a good start imports the FAQ
-    broken = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, broken)
+def test_broken_files_keep_the_last_good_faq(tmp_path: Path, db_path: Path, open_store, caplog):
+    FaqService.open(open_store(db_path))  # a good start imports the FAQ
+    broken = copy_content(tmp_path / "content")
     (broken / "entries" / "leak.yaml").write_text("id: leak\nanswer: [\n", encoding="utf-8")
-    service = FaqService.open(Store(db_path), broken)
+    service = FaqService.open(open_store(db_path), broken)
     assert "leak.yaml" in caplog.text
     assert service.ask("情報は漏れた？", channel_kind="im", log_question=False).decision.entry_id == "leak"
 
 
-def test_broken_files_on_an_empty_database_stop_with_the_problems(tmp_path: Path, db_path: Path):
-    broken = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, broken)
+def test_broken_files_on_an_empty_database_stop_with_the_problems(tmp_path: Path, db_path: Path, open_store):
+    broken = copy_content(tmp_path / "content")
     (broken / "entries" / "leak.yaml").write_text("id: leak\n", encoding="utf-8")
     with pytest.raises(ContentError, match="leak.yaml"):
-        FaqService.open(Store(db_path), broken)
+        FaqService.open(open_store(db_path), broken)

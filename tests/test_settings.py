@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
-from bench.endpoint import free_port
+from testsupport.processes import clean_env, faqbot as run_faqbot, free_port
 from bot.settings import CoreSettings, Settings, read_settings
 from faq.content import load_content
-from faq.models import Decision, Outcome
 from faq.service import FaqService
 from faq.store import Store
-
-SETTING_VARS = ("SLACK_", "HR_", "DATABASE_PATH", "PORT", "RETENTION_DAYS", "DIGEST_TIMEZONE", "LOG_LEVEL")
-
-
-def clean_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(SETTING_VARS)}
-    env.update(extra)
-    return env
-
+from testsupport.builders import decision
 
 def faqbot(cwd: Path, *args: str, env: dict[str, str] | None = None,
            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd, env=env or clean_env(),
-                          capture_output=True, text=True, timeout=120, input=stdin)
+    """`faqbot ARGS` run from ``cwd`` (where .env is read), in a clean environment."""
+    return run_faqbot(*args, cwd=cwd, env=env, stdin=stdin)
 
 
 def test_every_command_reads_the_database_path_from_dotenv(tmp_path):
@@ -35,7 +24,7 @@ def test_every_command_reads_the_database_path_from_dotenv(tmp_path):
     (tmp_path / ".env").write_text(f"DATABASE_PATH={bot_db}\nRETENTION_DAYS=30\n", encoding="utf-8")
     store = Store(bot_db)
     FaqService.open(store)
-    store.log_question(Decision(question="育休の申請は？", language="ja", outcome=Outcome.ESCALATE),
+    store.log_question(decision("育休の申請は？"),
                        channel_kind="im", user_id="U1")
 
     copy = tmp_path / "copy.db"

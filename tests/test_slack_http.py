@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from tests.slack_app import HR_CHANNEL, start_app
-from bench.slack_requests import (block_action, direct_message, event_callback, mention, signed_headers,
+from testsupport.slack_app import HR_CHANNEL, start_app
+from testsupport.slack_requests import (block_action, direct_message, event_callback, mention, signed_headers,
                                   slash_command)
-from bench.slack_standin import BOT_USER_ID
+from testsupport.slack_standin import BOT_USER_ID
 
 
 def _texts(blocks: list[dict]) -> str:
@@ -237,8 +237,7 @@ def test_requests_from_another_workspace_are_refused(stub, db_path):
         assert app.event(mention("いつ起きた？"), "EvSame")[0] == 200
         assert len(app.rows("questions")) == 1
     finally:
-        server.shutdown()
-        server.server_close()
+        app.stop()
 
 
 def test_healthz(slack_app):

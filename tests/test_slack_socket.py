@@ -13,8 +13,8 @@ from websockets.sync.server import serve
 from bot.app import build_bot, make_client
 from faq.service import FaqService
 from faq.store import Store
-from tests.slack_app import HR_CHANNEL, TrackingExecutor, app_settings
-from bench.slack_requests import direct_message, event_callback
+from testsupport.slack_app import HR_CHANNEL, TrackingExecutor, app_settings
+from testsupport.slack_requests import direct_message, event_callback
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import sqlite3
 from pathlib import Path
@@ -12,6 +11,7 @@ import pytest
 from faq.errors import IncompatibleDatabase
 from faq.models import Decision, Outcome
 from faq.store import SCHEMA_VERSION, SHIPPED_BY, Store, VersionConflict
+from testsupport.builders import decision
 
 
 def test_new_file_gets_schema_wal_and_busy_timeout(store: Store, db_path: Path):
@@ -21,15 +21,15 @@ def test_new_file_gets_schema_wal_and_busy_timeout(store: Store, db_path: Path):
     assert {"entries", "entry_revisions", "questions", "feedback", "meta"} <= set(store.db.table_names())
 
 
-def test_reopening_does_not_migrate_twice(db_path: Path, content):
-    Store(db_path).sync_shipped(content.entries)
-    again = Store(db_path)
+def test_reopening_does_not_migrate_twice(db_path: Path, open_store, content):
+    open_store(db_path).sync_shipped(content.entries)
+    again = open_store(db_path)
     assert again.schema_version() == SCHEMA_VERSION
     assert len(again.entries()) == len(content.entries)
 
 
-def test_a_newer_database_is_refused(db_path: Path):
-    Store(db_path).db.execute("update meta set value = '999' where key = 'schema_version'")
+def test_a_newer_database_is_refused(db_path: Path, open_store):
+    open_store(db_path).db.execute("update meta set value = '999' where key = 'schema_version'")
     with pytest.raises(IncompatibleDatabase, match="newer than this faqbot"):
         Store(db_path)
 
@@ -69,7 +69,7 @@ def test_stale_save_is_refused_and_changes_nothing(store: Store, content):
 
 
 def _decision(text: str) -> Decision:
-    return Decision(question=text, language="ja", outcome=Outcome.ESCALATE)
+    return decision(text)
 
 
 def test_question_log_masks_personal_data(store: Store, db_path: Path):
@@ -101,8 +101,8 @@ def _writer(path: str, worker: int, count: int) -> None:
                        event_id=f"Ev{worker}-{i}")
 
 
-def test_two_processes_writing_at_once_lose_nothing(db_path: Path):
-    Store(db_path)
+def test_two_processes_writing_at_once_lose_nothing(db_path: Path, open_store):
+    open_store(db_path)
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_writer, args=(str(db_path), w, 100)) for w in range(2)]
     for p in procs:
@@ -110,7 +110,7 @@ def test_two_processes_writing_at_once_lose_nothing(db_path: Path):
     for p in procs:
         p.join(60)
     assert [p.exitcode for p in procs] == [0, 0]
-    assert Store(db_path).db["questions"].count == 200
+    assert open_store(db_path).db["questions"].count == 200
 
 
 def test_threads_writing_and_reading_at_once_lose_nothing(store: Store):
@@ -149,7 +149,7 @@ def test_an_escalation_and_its_hr_post_are_written_together(store: Store):
 
 def test_reading_the_review_queue_writes_nothing(store: Store, service):
     """An unpicked clarify joins the queue only when a command sweeps it in, never from a read."""
-    qid = store.log_question(Decision(question="いつ？", language="ja", outcome=Outcome.CLARIFY),
+    qid = store.log_question(decision("いつ？", Outcome.CLARIFY),
                              channel_kind="im", user_id="U1")
     store.db.execute("update questions set asked_at = '2020-01-01T00:00:00+00:00' where id = ?", [qid])
     queue = service.review_queue()

@@ -7,7 +7,6 @@ escalated question with its HR post, review item and 👎). It never changes wit
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import subprocess

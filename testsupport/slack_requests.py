@@ -11,7 +11,7 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlencode
 
-from bench.slack_standin import TEAM_ID
+from testsupport.slack_standin import TEAM_ID
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 

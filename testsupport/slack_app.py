@@ -16,8 +16,8 @@ from bot.settings import Settings
 from bot.web import wsgi_app
 from faq.service import FaqService
 from faq.store import Store
-from bench.slack_requests import FORM, event_callback, post, signed_headers, SIGNING_SECRET
-from bench.slack_standin import StubSlack
+from testsupport.slack_requests import FORM, event_callback, post, signed_headers, SIGNING_SECRET
+from testsupport.slack_standin import StubSlack
 
 HR_CHANNEL = "C0HRTEAM"
 HR_USER = "U0HRSTAFF"
@@ -78,6 +78,15 @@ class RunningApp:
     bot: Bot
     store: Store
     executor: TrackingExecutor
+    server: _Server
+
+    def stop(self) -> None:
+        """Everything start_app started: the bot's threads, the HTTP server, the listeners, the store."""
+        self.bot.stop()
+        self.server.shutdown()
+        self.server.server_close()
+        self.executor.shutdown(wait=True)
+        self.store.close()
 
     def send(self, body: str, content_type: str = "application/json", *, headers: dict[str, str] | None = None,
              extra: dict[str, str] | None = None, settle: bool = True) -> tuple[int, str]:
@@ -92,8 +101,7 @@ class RunningApp:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.executor.wait_idle(timeout)
-            busy = self.store.db.execute("select count(*) from hr_posts where status = 'sending'").fetchone()[0]
-            if not busy and not self.store.due_hr_posts() and self.bot.intake.idle():
+            if not self.store.hr_posts_in_flight() and not self.store.due_hr_posts() and self.bot.intake.idle():
                 return
             time.sleep(0.01)
         raise AssertionError("the inbox or the HR outbox did not settle")
@@ -119,4 +127,4 @@ def start_app(stub: StubSlack, db_path: Path, **overrides: Any) -> tuple[Running
     server = make_server("127.0.0.1", 0, wsgi_app(bot), server_class=_Server, handler_class=_QuietHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    return RunningApp(f"{base}/slack/events", base, stub, bot, store, executor), server
+    return RunningApp(f"{base}/slack/events", base, stub, bot, store, executor, server), server

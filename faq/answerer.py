@@ -28,7 +28,8 @@ class Answerer:
         self.content = content
         self.config = content.matching
         self.normalizer = Normalizer(content.synonyms, self.config.light_words)
-        self.matcher = Matcher(content.entries, self.normalizer, self.config.weights, self.config.context_weight)
+        self.matcher = Matcher(content.entries, self.normalizer, self.config.weights, self.config.context_weight,
+                               self.config.context_cap)
         self._greeting = _leading_smalltalk(content.entries)
         self._asks = compile_asks({k: (r.question, r.answer) for k, r in self.config.asks_for.items()})
         self._entries = {e.id: e for e in content.entries}

@@ -91,6 +91,7 @@ class MatchingConfig(BaseModel):
     asks_for: dict[str, AskRule] = {}
     clarify_band: AcceptRule
     context_weight: float = 0.0
+    context_cap: float = 1.0e9
     parts: PartsPhrases = PartsPhrases()
     follow_up_max_words: int = 2
     follow_up_context_weight: float = 0.5

@@ -23,6 +23,9 @@ _ASKING = re.compile(
     r"\b(?:what|when|where|who|why|how|which|is|are|was|were|do|does|did|can|could|should|will)\b)",
     re.IGNORECASE,
 )
+# A sentence that only checks an assumption before the real question: 「…わけじゃないよね？」,
+# 「…ではないんですよね？」.
+_CONFIRMATION = re.compile(r"(?:わけ|訳)?(?:じゃ|では)(?:ない|なかった|ありません)(?:ん|の)?(?:です)?(?:よね|ですよね)[。?？\s]*$")
 # An asking sentence this short, or one that points back (「それはいつですか？」), needs the
 # sentence before it.
 SHORT_QUESTION_CHARS = 6
@@ -55,6 +58,8 @@ class Focus:
         if not sentences:
             return text
         asking = [i for i, s in enumerate(sentences) if _ASKING.search(s)]
+        # 「大学のサーバーがやられたわけじゃないよね？じゃあ何が…」: the check is background.
+        asking = [i for i in asking if not _CONFIRMATION.search(sentences[i])] or asking
         if asking and len(sentences) > 1:
             keep: set[int] = set()
             for i in asking:
@@ -76,8 +81,9 @@ class Focus:
 
 
 def asks(sentence: str) -> bool:
-    """The sentence asks or requests something (a question mark, or a question/request ending)."""
-    return _ASKING.search(sentence.strip()) is not None
+    """The sentence asks or requests something (a question mark, or a question/request ending);
+    a confirmation of what the person already assumes (「…わけじゃないよね？」) does not."""
+    return _ASKING.search(sentence.strip()) is not None and not _CONFIRMATION.search(sentence)
 
 
 def points_back(text: str) -> bool:

@@ -125,7 +125,7 @@ class _LanguageIndex:
         return self.idf.get(token, self.unknown_idf)
 
     def coverage(self, tokens: tuple[str, ...], i: int, context: tuple[str, ...] = (),
-                 context_weight: float = 0.0) -> tuple[float, float]:
+                 context_weight: float = 0.0, context_cap: float = float("inf")) -> tuple[float, float]:
         """(share of the question's word weight (IDF) the entry holds, that weight itself).
 
         Words of the context around the asking part count ``context_weight`` as much.
@@ -135,8 +135,13 @@ class _LanguageIndex:
         vocab = self.vocab[i]
         asked = set(tokens)
         around = set(context) - asked
-        total = (sum(self.weight(t) for t in tokens)
-                 + context_weight * sum(self.weight(t) for t in context if t not in asked))
+        asked_total = sum(self.weight(t) for t in tokens)
+        around_total = sum(self.weight(t) for t in context if t not in asked)
+        # However long the story around it, the context weighs at most ``context_cap`` times the
+        # asking part: three sentences of background must not drown a clear question.
+        if context_weight * around_total > context_cap * asked_total:
+            context_weight = context_cap * asked_total / around_total
+        total = asked_total + context_weight * around_total
         hit = (sum(self.weight(t) for t in asked if t in vocab)
                + context_weight * sum(self.weight(t) for t in around if t in vocab))
         return min(hit / total, 1.0), hit
@@ -182,10 +187,11 @@ class Matcher:
     """Scores a question against every active entry, in the question's language."""
 
     def __init__(self, entries: list[Entry], normalizer: Normalizer, weights: ScoreWeights,
-                 context_weight: float = 0.0):
+                 context_weight: float = 0.0, context_cap: float = float("inf")):
         self.normalizer = normalizer
         self.weights = weights
         self.context_weight = context_weight
+        self.context_cap = context_cap
         self.entries = [e for e in entries if not e.retired]
         japanese = [[normalizer.analyze(p, "ja") for p in e.all_phrasings()] for e in self.entries]
         self._reading = _ReadingIndex(self.entries, [[a.reading for a in group] for group in japanese])
@@ -221,7 +227,7 @@ class Matcher:
         for i in order:
             lexical = float(raw[i]) / top
             weight = self.context_weight if analysis.context_weight is None else analysis.context_weight
-            coverage, evidence = index.coverage(analysis.tokens, i, context, weight)
+            coverage, evidence = index.coverage(analysis.tokens, i, context, weight, self.context_cap)
             fuzzy = index.fuzzy(analysis.compact, i)
             w = self.weights
             score = w.coverage * coverage + w.lexical * lexical + w.fuzzy * fuzzy

@@ -47,6 +47,17 @@ def test_contrast_and_negation(answerer, text, entry_id):
 
 
 @pytest.mark.parametrize(("text", "entry_id"), [
+    ("大学の給与システムが乗っ取られたわけじゃないですよね？じゃあ結局どこで何が起きたんですか", "what-happened"),
+    # three sentences of background do not drown a clear question
+    ("回覧の通知を読んでいたら「外部専門機関によるフォレンジック調査」という言葉が出てきました。"
+     "恥ずかしながら初めて聞く言葉で、係の同僚に聞いてもよく分からないと言われてしまい、"
+     "そのままになっています。フォレンジック調査というのは、具体的にどういう調査なのでしょうか。", "forensic"),
+])
+def test_background_before_the_question(answerer, text, entry_id):
+    _answers(answerer, text, entry_id)
+
+
+@pytest.mark.parametrize(("text", "entry_id"), [
     ("サービスはもう再会したんですか？", "service-restored"),
     ("下関労務監理事務所ってどんなところ？", "about-roumu"),
     ("しゃろーむってなんですか", "about-mks"),

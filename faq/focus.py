@@ -20,6 +20,7 @@ _ASKING = re.compile(
     r"(?:[?？]|か[。．\s]*$|かね[。．\s]*$|の[。．\s]*$|ください[。．\s]*$|下さい[。．\s]*$|"
     r"たい(?:です|のですが|んですが|んだけど)?[。．\s]*$|教えて(?:ください|下さい|くれ|ほしい|欲しい|もらえ|いただ|頂)|"
     r"教えて[。．！!\s]*$|知りたい|いただけ|頂け|願い(?:ます|いたします)|(?:迷って|困って|悩んで)(?:い)?ます[。．\s]*$|"
+    r"(?:ほしい|欲しい)(?:です)?[。．\s]*$|"
     r"\b(?:what|when|where|who|why|how|which|is|are|was|were|do|does|did|can|could|should|will)\b)",
     re.IGNORECASE,
 )
@@ -64,8 +65,8 @@ class Focus:
             keep: set[int] = set()
             for i in asking:
                 keep.add(i)
-                if i > 0 and (len(_letters(sentences[i])) < SHORT_QUESTION_CHARS
-                              or points_back(sentences[i])):
+                if i > 0 and not _CONFIRMATION.search(sentences[i - 1]) and (
+                        len(_letters(sentences[i])) < SHORT_QUESTION_CHARS or points_back(sentences[i])):
                     keep.add(i - 1)
             sentences = [s for i, s in enumerate(sentences) if i in keep]
         focused = " ".join(sentences)

@@ -38,7 +38,8 @@ class Splitter:
         # 「漏えいの有無と二次被害の有無」: と right after a question target joins two questions.
         targets = sorted({t for t in self.targets if t}, key=len, reverse=True)
         if targets:
-            after_target = "(?<=" + ")と(?!思|聞|言|書|の)|(?<=".join(re.escape(t) for t in targets) + ")と(?!思|聞|言|書|の)"
+            # not と思う/聞く/言う/書く, とか (for example), との, とも, とは
+            after_target = "|".join(f"(?<={re.escape(t)})と(?!思|聞|言|書|の|か|も|は)" for t in targets)
             pattern = f"{pattern}|{after_target}" if pattern else after_target
         object.__setattr__(self, "_joiner", re.compile(pattern, re.IGNORECASE) if pattern else None)
 

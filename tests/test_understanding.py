@@ -48,6 +48,8 @@ def test_contrast_and_negation(answerer, text, entry_id):
 
 @pytest.mark.parametrize(("text", "entry_id"), [
     ("大学の給与システムが乗っ取られたわけじゃないですよね？じゃあ結局どこで何が起きたんですか", "what-happened"),
+    ("7月31日に攻撃されたわけじゃないよね？通知それぞれの日付が何の日か整理してほしい", "timeline"),
+    ("再発防止策じゃなくて、そもそもの原因の方を教えてください", "cause"),
     # three sentences of background do not drown a clear question
     ("回覧の通知を読んでいたら「外部専門機関によるフォレンジック調査」という言葉が出てきました。"
      "恥ずかしながら初めて聞く言葉で、係の同僚に聞いてもよく分からないと言われてしまい、"

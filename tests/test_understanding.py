@@ -47,7 +47,7 @@ def test_contrast_and_negation(answerer, text, entry_id):
 
 
 @pytest.mark.parametrize(("text", "entry_id"), [
-    ("大学の給与システムが乗っ取られたわけじゃないですよね？じゃあ結局どこで何が起きたんですか", "what-happened"),
+    ("大学の給与システムが乗っ取られたわけじゃないですよね？じゃあ今回何が起きたのか簡単に教えてください", "what-happened"),
     ("7月31日に攻撃されたわけじゃないよね？通知それぞれの日付が何の日か整理してほしい", "timeline"),
     ("再発防止策じゃなくて、そもそもの原因の方を教えてください", "cause"),
     # three sentences of background do not drown a clear question

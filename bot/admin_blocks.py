@@ -10,9 +10,10 @@ import json
 from typing import Any
 
 from bot.blocks import button, context, escape, plain_text, section
-from faq.content import Notice
+from faq.content import HrMessageSet, Notice
 from faq.editing import Change
-from faq.models import Entry, EntryKind
+from faq.models import (MAX_ANSWER_CHARS, MAX_ANSWER_EN_CHARS, MAX_QUESTION_CHARS, MIN_PHRASINGS, MIN_PHRASINGS_EN,
+                        Entry, EntryKind)
 from faq.review import status_label
 from faq.store import ReviewGroup, Revision, StoredEntry
 
@@ -78,46 +79,48 @@ def entry_form(values: dict[str, Any]) -> dict[str, str]:
     return raw
 
 
-def entry_modal(entry: Entry | None, *, metadata: dict[str, Any], notices: dict[str, Notice],
+def entry_modal(msg: HrMessageSet, entry: Entry | None, *, metadata: dict[str, Any], notices: dict[str, Notice],
                 prefill: dict[str, Any] | None = None, changes: list[Change] | None = None) -> dict[str, Any]:
     """Add or edit one entry; ``prefill`` keeps what HR typed, ``changes`` asks to confirm."""
     data = dict(entry.model_dump(mode="json")) if entry else {}
     data.update({k: v for k, v in (prefill or {}).items() if not k.startswith("_")})
     blocks: list[Block] = []
     if changes:
-        listed = "\n".join(f"・{escape(c.question)}：{c.before} → {c.after}" for c in changes[:15])
-        blocks += [section(f":warning: この変更で回答が変わる質問が {len(changes)} 件あります。"),
+        listed = "\n".join(msg.text("regression_item", question=escape(c.question), before=c.before, after=c.after)
+                           for c in changes[:15])
+        blocks += [section(msg.text("regression_warning", count=str(len(changes)))),
                    {"type": "section", "text": {"type": "mrkdwn", "text": listed[:2900]}},
-                   {"type": "input", "block_id": CONFIRM, "label": plain_text("確認", 100), "element": {
+                   {"type": "input", "block_id": CONFIRM, "label": plain_text(msg.confirm_label, 100), "element": {
                        "type": "checkboxes", "action_id": "value", "options": [
-                           {"text": plain_text("それでも保存する", 75), "value": "yes"}]}}]
+                           {"text": plain_text(msg.confirm_save, 75), "value": "yes"}]}}]
     if entry is None:
-        blocks.append(_input("id", "ID（英小文字・数字・ハイフン）", data.get("id", ""),
-                             hint="例: payroll-delay"))
+        blocks.append(_input("id", msg.id_label, data.get("id", ""), hint=msg.id_hint))
         kind = data.get("kind", EntryKind.ANSWER.value)
-        options = {"answer": "通知から回答する", "escalate": "通知に記載なし（人事課へ案内）",
-                   "smalltalk": "あいさつ・使い方"}
+        options = {k.value: getattr(msg, f"kind_{k.value}") for k in EntryKind}
         option = lambda v: {"text": plain_text(options[v], 75), "value": v}  # noqa: E731
-        blocks.append({"type": "input", "block_id": "kind", "label": plain_text("種類", 100), "element": {
+        blocks.append({"type": "input", "block_id": "kind", "label": plain_text(msg.kind_label, 100), "element": {
             "type": "static_select", "action_id": "value", "options": [option(v) for v in options],
             "initial_option": option(kind)}})
     phrasings = data.get("phrasings") or []
     sources = (sources_text(entry) if entry and not prefill else
                "\n".join(f"{s.get('notice', '')} | {s.get('quote', '')}" for s in data.get("sources") or []))
     blocks += [
-        _input("question", "質問（代表的な聞き方）", data.get("question", ""), max_length=200),
-        _input("phrasings", "言い換え（1行に1つ、8つ以上）", "\n".join(phrasings), multiline=True),
-        _input("answer", "回答（です・ます、400字以内）", data.get("answer", ""), multiline=True, max_length=400),
-        _input("sources", "出典（1行に1つ：通知ID | 通知の文をそのまま）", sources, multiline=True,
-               optional=True, hint="通知ID: " + ", ".join(sorted(notices))),
-        _input("question_en", "Question (English)", data.get("question_en", ""), max_length=200),
-        _input("phrasings_en", "Phrasings (English, one per line, 3 or more)",
+        _input("question", msg.question_label, data.get("question", ""), max_length=MAX_QUESTION_CHARS),
+        _input("phrasings", msg.text("phrasings_label", min=str(MIN_PHRASINGS)), "\n".join(phrasings),
+               multiline=True),
+        _input("answer", msg.text("answer_label", max=str(MAX_ANSWER_CHARS)), data.get("answer", ""),
+               multiline=True, max_length=MAX_ANSWER_CHARS),
+        _input("sources", msg.sources_label, sources, multiline=True,
+               optional=True, hint=msg.text("sources_hint", notices=", ".join(sorted(notices)))),
+        _input("question_en", msg.question_en_label, data.get("question_en", ""), max_length=MAX_QUESTION_CHARS),
+        _input("phrasings_en", msg.text("phrasings_en_label", min=str(MIN_PHRASINGS_EN)),
                "\n".join(data.get("phrasings_en") or []), multiline=True),
-        _input("answer_en", "Answer (English)", data.get("answer_en", ""), multiline=True, max_length=800),
+        _input("answer_en", msg.answer_en_label, data.get("answer_en", ""), multiline=True,
+               max_length=MAX_ANSWER_EN_CHARS),
     ]
-    title = "FAQを編集" if entry else "FAQを追加"
+    title = msg.edit_title if entry else msg.add_title
     return {"type": "modal", "callback_id": ENTRY_MODAL, "title": plain_text(title, 24),
-            "submit": plain_text("保存", 24), "close": plain_text("キャンセル", 24),
+            "submit": plain_text(msg.save, 24), "close": plain_text(msg.cancel, 24),
             "private_metadata": json.dumps(metadata), "blocks": blocks}
 
 
@@ -131,92 +134,94 @@ def field_errors(problems) -> dict[str, str]:
     return errors
 
 
-def entry_list_blocks(rows: list[StoredEntry], heading: str) -> list[Block]:
+def entry_list_blocks(msg: HrMessageSet, rows: list[StoredEntry], heading: str) -> list[Block]:
     """Entries with their actions (edit, history, retire or restore), at most 15."""
     blocks: list[Block] = [section(heading), {"type": "actions", "block_id": "admin_menu", "elements": [
-        button("新しいエントリ", ADMIN_NEW, "new", "primary"),
-        button("確認待ちの質問", ADMIN_REVIEW, "open"),
-        button("表記ゆれ", ADMIN_SYNONYMS, "synonyms")]}]
+        button(msg.new_entry_button, ADMIN_NEW, "new", "primary"),
+        button(msg.review_button, ADMIN_REVIEW, "open"),
+        button(msg.synonyms_button, ADMIN_SYNONYMS, "synonyms")]}]
     for row in rows[:15]:
         entry = row.entry
-        state = "（廃止）" if entry.retired else ""
+        state = msg.retired_mark if entry.retired else ""
         token = json.dumps({"id": entry.id, "v": row.version})
-        toggle = (button("復元", ADMIN_RESTORE, token) if entry.retired
-                  else button("廃止", ADMIN_RETIRE, token, "danger"))
+        toggle = (button(msg.restore_button, ADMIN_RESTORE, token) if entry.retired
+                  else button(msg.retire_button, ADMIN_RETIRE, token, "danger"))
         blocks += [section(f"*{entry.id}* v{row.version}{state}\n{entry.question}"),
                    {"type": "actions", "block_id": f"entry:{entry.id}", "elements": [
-                       button("編集", ADMIN_EDIT, entry.id), button("履歴", ADMIN_HISTORY, entry.id), toggle]}]
+                       button(msg.edit_button, ADMIN_EDIT, entry.id),
+                       button(msg.history_button, ADMIN_HISTORY, entry.id), toggle]}]
     return blocks
 
 
-def history_modal(entry_id: str, revisions: list[Revision]) -> dict[str, Any]:
+def history_modal(msg: HrMessageSet, entry_id: str, revisions: list[Revision]) -> dict[str, Any]:
     blocks: list[Block] = []
     for r in reversed(revisions[-20:]):
         fields = ", ".join(r.changed_fields)
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": escape(
             f"v{r.version}  {r.changed_at}  {r.changed_by}  {r.action}  {fields}")},
-            "accessory": button("この版に戻す", ADMIN_ROLLBACK, json.dumps({"id": entry_id, "v": r.version}))})
-    return {"type": "modal", "callback_id": HISTORY_MODAL, "title": plain_text(f"履歴 {entry_id}", 24),
-            "close": plain_text("閉じる", 24), "private_metadata": entry_id, "blocks": blocks or [section("履歴なし")]}
+            "accessory": button(msg.rollback_button, ADMIN_ROLLBACK, json.dumps({"id": entry_id, "v": r.version}))})
+    return {"type": "modal", "callback_id": HISTORY_MODAL, "title": plain_text(msg.text("history_title", entry=entry_id), 24),
+            "close": plain_text(msg.close, 24), "private_metadata": entry_id,
+            "blocks": blocks or [section(msg.no_history)]}
 
 
-def review_actions(question_id: int) -> Block:
+def review_actions(msg: HrMessageSet, question_id: int) -> Block:
     """What HR can do with one question: answer the person, teach the FAQ, or close it."""
     value = str(question_id)
     return {"type": "actions", "block_id": f"review:{question_id}", "elements": [
-        button("回答する", REVIEW_ANSWER, value, "primary"), button("FAQに追加", REVIEW_ADD, value),
-        button("対象外", REVIEW_DISMISS, value)]}
+        button(msg.answer_button, REVIEW_ANSWER, value, "primary"), button(msg.add_button, REVIEW_ADD, value),
+        button(msg.dismiss_button, REVIEW_DISMISS, value)]}
 
 
-def review_blocks(groups: list[ReviewGroup]) -> list[Block]:
+def review_blocks(msg: HrMessageSet, groups: list[ReviewGroup]) -> list[Block]:
     if not groups:
-        return [section("確認待ちの質問はありません。")]
-    blocks: list[Block] = [section(f"*確認待ちの質問*（{len(groups)} グループ）")]
+        return [section(msg.review_empty)]
+    blocks: list[Block] = [section(msg.text("review_heading", count=str(len(groups))))]
+    reasons = {"escalate": msg.reason_escalate, "downvote": msg.reason_downvote, "clarify": msg.reason_clarify}
     for g in groups[:12]:
         first = g.items[0]
-        reasons = {"escalate": "回答できず", "downvote": "👎", "clarify": "選択なし"}
         blocks.append(section(f"*#{g.id}* {status_label(g.status)} ×{len(g.items)}（{reasons.get(first.reason, first.reason)}）\n"
                                f"{first.question.question[:300]}"))
-        elements = review_actions(first.question_id)["elements"]
+        elements = review_actions(msg, first.question_id)["elements"]
         if g.entry_id and not g.notified_at:
-            elements.append(button(f"質問者{len(g.items)}人に知らせる", REVIEW_NOTIFY, str(g.id)))
+            elements.append(button(msg.text("notify_button", count=str(len(g.items))), REVIEW_NOTIFY, str(g.id)))
         blocks.append({"type": "actions", "block_id": f"group:{g.id}", "elements": elements})
     return blocks
 
 
-def answer_modal(question_id: int, question: str) -> dict[str, Any]:
-    return {"type": "modal", "callback_id": ANSWER_MODAL, "title": plain_text("質問者に回答", 24),
-            "submit": plain_text("送信", 24), "close": plain_text("キャンセル", 24),
+def answer_modal(msg: HrMessageSet, question_id: int, question: str) -> dict[str, Any]:
+    return {"type": "modal", "callback_id": ANSWER_MODAL, "title": plain_text(msg.answer_title, 24),
+            "submit": plain_text(msg.send, 24), "close": plain_text(msg.cancel, 24),
             "private_metadata": str(question_id), "blocks": [
-                section(f"*質問*\n{question}"),
-                _input("answer", "回答（質問者に人事課からの回答として届きます）", multiline=True, max_length=2500)]}
+                section(f"*{msg.question_heading}*\n{question}"),
+                _input("answer", msg.answer_input_label, multiline=True, max_length=2500)]}
 
 
-def add_modal(question_id: int, question: str, entries: list[Entry], suggested: list[str]) -> dict[str, Any]:
+def add_modal(msg: HrMessageSet, question_id: int, question: str, entries: list[Entry],
+              suggested: list[str]) -> dict[str, Any]:
     """Add the question to an entry (the engine's guesses first) or start a new entry with it."""
     def option(value: str, text: str) -> dict[str, Any]:
         return {"text": plain_text(text, 75), "value": value}
 
     ordered = suggested + [e.id for e in entries if e.id not in suggested]
     by_id = {e.id: e for e in entries}
-    options = [option(NEW_ENTRY, "＋ 新しいエントリを作る")] + [
+    options = [option(NEW_ENTRY, msg.new_entry_option)] + [
         option(i, f"{i}: {by_id[i].question}") for i in ordered if i in by_id][:99]
     initial = options[1] if suggested and len(options) > 1 else options[0]
-    return {"type": "modal", "callback_id": ADD_MODAL, "title": plain_text("FAQに追加", 24),
-            "submit": plain_text("次へ", 24), "close": plain_text("キャンセル", 24),
+    return {"type": "modal", "callback_id": ADD_MODAL, "title": plain_text(msg.add_button, 24),
+            "submit": plain_text(msg.next, 24), "close": plain_text(msg.cancel, 24),
             "private_metadata": str(question_id), "blocks": [
-                section(f"*質問*\n{question}"),
-                {"type": "input", "block_id": "target", "label": plain_text("追加先", 100), "element": {
+                section(f"*{msg.question_heading}*\n{question}"),
+                {"type": "input", "block_id": "target", "label": plain_text(msg.target_label, 100), "element": {
                     "type": "static_select", "action_id": "value", "options": options, "initial_option": initial}}]}
 
 
-def synonyms_modal(synonyms: dict[str, list[str]], version: int | None) -> dict[str, Any]:
+def synonyms_modal(msg: HrMessageSet, synonyms: dict[str, list[str]], version: int | None) -> dict[str, Any]:
     text = "\n".join(f"{k}: {', '.join(v)}" for k, v in synonyms.items())
-    return {"type": "modal", "callback_id": SYNONYMS_MODAL, "title": plain_text("表記ゆれ", 24),
-            "submit": plain_text("保存", 24), "close": plain_text("キャンセル", 24),
+    return {"type": "modal", "callback_id": SYNONYMS_MODAL, "title": plain_text(msg.synonyms_button, 24),
+            "submit": plain_text(msg.save, 24), "close": plain_text(msg.cancel, 24),
             "private_metadata": json.dumps({"v": version}), "blocks": [
-                _input("synonyms", "1行に1つ：正規形: 異表記, 異表記", text, multiline=True,
-                       hint="動詞は辞書形で（漏れる、辞める）")]}
+                _input("synonyms", msg.synonyms_input_label, text, multiline=True, hint=msg.synonyms_hint)]}
 
 
 def parse_synonyms(text: str) -> dict[str, list[str]]:
@@ -231,21 +236,31 @@ def parse_synonyms(text: str) -> dict[str, list[str]]:
     return table
 
 
-def hr_home_blocks(stats: dict[str, Any], groups: list[ReviewGroup]) -> list[Block]:
-    """HR's part of App Home: the numbers at a glance, the queue, the editing tools."""
-    blocks: list[Block] = [
-        {"type": "divider"}, {"type": "header", "text": plain_text("人事課メニュー", 150)},
-        section(f"質問 {stats['questions']} 件　回答 {stats['answer_rate']:.0%}　選択肢提示 {stats['clarify_rate']:.0%}"
-                 f"　人事課へ {stats['escalation_rate']:.0%}　確認待ち {stats['open_review_items']} 件"),
-    ]
-    if stats["top_entries"]:
-        top = "、".join(f"{t['entry_id']}（{t['questions']}）" for t in stats["top_entries"][:5])
-        blocks.append(context(f"よく見られた回答: {top}"))
-    votes = [f"{e} 👍{v['up']} 👎{v['down']}" for e, v in stats["feedback"].items() if v["down"]]
+def stats_blocks(msg: HrMessageSet, data: dict[str, Any], downvoted_item: str, heading: str = "") -> list[Block]:
+    """The numbers HR looks at, as on HR's App Home and in the weekly digest.
+
+    ``downvoted_item`` names the text one 👎 entry is shown with; ``heading`` goes before the numbers."""
+    summary = msg.text("stats_summary", questions=str(data["questions"]), answered=f"{data['answer_rate']:.0%}",
+                       clarified=f"{data['clarify_rate']:.0%}", escalated=f"{data['escalation_rate']:.0%}",
+                       open=str(data["open_review_items"]))
+    blocks: list[Block] = [section(heading + summary)]
+    if data["top_entries"]:
+        top = msg.list_separator.join(msg.text("stats_top_item", entry=str(t["entry_id"]), count=str(t["questions"]))
+                                      for t in data["top_entries"][:5])
+        blocks.append(context(msg.text("stats_top", entries=top)))
+    votes = [msg.text(downvoted_item, entry=str(e), up=str(v["up"]), down=str(v["down"]))
+             for e, v in data["feedback"].items() if v["down"]]
     if votes:
-        blocks.append(context("👎 のあった回答: " + "、".join(votes[:8])))
+        blocks.append(context(msg.text("stats_downvoted", entries=msg.list_separator.join(votes[:8]))))
+    return blocks
+
+
+def hr_home_blocks(msg: HrMessageSet, stats: dict[str, Any], groups: list[ReviewGroup]) -> list[Block]:
+    """HR's part of App Home: the numbers at a glance, the queue, the editing tools."""
+    blocks: list[Block] = [{"type": "divider"}, {"type": "header", "text": plain_text(msg.menu_header, 150)},
+                           *stats_blocks(msg, stats, "home_downvoted_item")]
     blocks.append({"type": "actions", "block_id": "admin_home", "elements": [
-        button("確認待ちの質問", ADMIN_REVIEW, "open", "primary"), button("エントリ一覧", ADMIN_LIST, "all"),
-        button("新しいエントリ", ADMIN_NEW, "new"), button("表記ゆれ", ADMIN_SYNONYMS, "synonyms")]})
-    blocks.append(context("エントリの検索は /faq-admin 検索語 で。"))
-    return blocks + review_blocks(groups)[1:9]
+        button(msg.review_button, ADMIN_REVIEW, "open", "primary"), button(msg.entries_button, ADMIN_LIST, "all"),
+        button(msg.new_entry_button, ADMIN_NEW, "new"), button(msg.synonyms_button, ADMIN_SYNONYMS, "synonyms")]})
+    blocks.append(context(msg.search_hint))
+    return blocks + review_blocks(msg, groups)[1:9]

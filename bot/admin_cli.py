@@ -269,11 +269,12 @@ def digest(weekly: bool) -> None:
 
     settings = current_config().slack("digest")
     client = make_client(settings)
-    store = open_service().store  # makes sure the database exists and is migrated
+    service = open_service()  # makes sure the database exists and is migrated
+    store, msg = service.store, service.content.messages.hr
     if weekly:
-        run_weekly(store, client, settings.hr_channel_id or "", settings.digest_timezone)
+        run_weekly(store, client, settings.hr_channel_id or "", settings.digest_timezone, msg)
     else:
-        post_digest(store, client, settings.hr_channel_id or "", dt.date.today())
+        post_digest(store, client, settings.hr_channel_id or "", dt.date.today(), msg)
         click.echo("digest posted")
 
 

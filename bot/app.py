@@ -104,7 +104,7 @@ def build_bot(settings: Settings, service: FaqService, *, mode: Mode, client: We
     )
     if settings.slack_team_id:
         app.use(_team_guard(settings.slack_team_id))
-    notifier = HrNotifier(service.store, client, settings.hr_channel_id or "", service.content.messages.ja,
+    notifier = HrNotifier(service.store, client, settings.hr_channel_id or "", service.content.messages,
                           retry_base_seconds=settings.hr_retry_seconds, retention_days=settings.retention_days)
     conversation = Conversation(service, notifier, settings.retention_days)
     desk = HrDesk(service, client, settings.hr_users)

@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
-from bot.blocks import context, plain_text, section
+from bot.admin_blocks import stats_blocks
+from bot.blocks import plain_text
+from faq.content import HrMessageSet
 from faq.stats import stats
 from faq.store import Store
 
@@ -47,30 +49,20 @@ def chart_png(per_day: list[dict[str, Any]], since: dt.date, until: dt.date) -> 
     return buffer.getvalue()
 
 
-def digest_blocks(data: dict[str, Any], since: dt.date, until: dt.date) -> list[dict[str, Any]]:
-    blocks = [
-        {"type": "header", "text": plain_text("FAQボット 週間レポート", 150)},
-        section(f"{since.isoformat()}〜{until.isoformat()}\n質問 {data['questions']} 件　回答 {data['answer_rate']:.0%}"
-                f"　選択肢提示 {data['clarify_rate']:.0%}　人事課へ {data['escalation_rate']:.0%}"
-                f"　確認待ち {data['open_review_items']} 件"),
-    ]
-    if data["top_entries"]:
-        blocks.append(context("よく見られた回答: " + "、".join(
-            f"{t['entry_id']}（{t['questions']}）" for t in data["top_entries"][:5])))
-    down = [f"{e}（👎{v['down']}）" for e, v in data["feedback"].items() if v["down"]]
-    if down:
-        blocks.append(context("👎 のあった回答: " + "、".join(down[:8])))
-    return blocks
+def digest_blocks(msg: HrMessageSet, data: dict[str, Any], since: dt.date, until: dt.date) -> list[dict[str, Any]]:
+    period = msg.text("digest_period", since=since.isoformat(), until=until.isoformat())
+    return [{"type": "header", "text": plain_text(msg.digest_title, 150)},
+            *stats_blocks(msg, data, "digest_downvoted_item", heading=period + "\n")]
 
 
-def post_digest(store: Store, client: WebClient, channel: str, today: dt.date) -> None:
+def post_digest(store: Store, client: WebClient, channel: str, today: dt.date, msg: HrMessageSet) -> None:
     since, until = today - WEEK, today - dt.timedelta(days=1)
     data = stats(store, since)
     data["per_day"] = [d for d in data["per_day"] if d["date"] <= until.isoformat()]
-    client.chat_postMessage(channel=channel, text=f"FAQボット 週間レポート（質問 {data['questions']} 件）",
-                            blocks=digest_blocks(data, since, until))
+    client.chat_postMessage(channel=channel, text=msg.text("digest_text", questions=str(data["questions"])),
+                            blocks=digest_blocks(msg, data, since, until))
     client.files_upload_v2(channel=channel, content=chart_png(data["per_day"], since, until),
-                           filename=f"faqbot-{until.isoformat()}.png", title="質問と人事課への引き継ぎ（日別）")
+                           filename=f"faqbot-{until.isoformat()}.png", title=msg.digest_chart_title)
 
 
 def next_monday_morning(now: dt.datetime) -> dt.datetime:
@@ -79,7 +71,7 @@ def next_monday_morning(now: dt.datetime) -> dt.datetime:
     return target if target > now else target + WEEK
 
 
-def run_weekly(store: Store, client: WebClient, channel: str, timezone: str) -> None:
+def run_weekly(store: Store, client: WebClient, channel: str, timezone: str, msg: HrMessageSet) -> None:
     """Post every Monday at 09:00 local time; a failed post is logged and tried next week."""
     zone = ZoneInfo(timezone)
     while True:
@@ -87,6 +79,6 @@ def run_weekly(store: Store, client: WebClient, channel: str, timezone: str) -> 
         wake = next_monday_morning(now)
         time.sleep(max((wake - now).total_seconds(), 1))
         try:
-            post_digest(store, client, channel, wake.date())
+            post_digest(store, client, channel, wake.date(), msg)
         except Exception:
             log.exception("weekly digest failed")

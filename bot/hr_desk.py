@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import admin_blocks as ab
 from bot.blocks import context, escape, reply_blocks, section
-from faq.content import MessageSet
+from faq.content import HrMessageSet, MessageSet
 from faq.errors import ContentError
 from faq.editing import Editor, entry_fingerprint
 from faq.privacy import contains_my_number, mask_my_numbers
@@ -46,6 +46,10 @@ class HrDesk:
     def msg(self) -> MessageSet:
         return self.service.content.messages.ja
 
+    @property
+    def hr_msg(self) -> HrMessageSet:
+        return self.service.content.messages.hr
+
     def is_hr(self, user_id: str | None) -> bool:
         return bool(user_id) and user_id in self.hr_users
 
@@ -65,17 +69,17 @@ class HrDesk:
         if query.strip():
             words = query.strip().lower().split()
             rows = [r for r in rows if all(w in (r.id + r.entry.model_dump_json()).lower() for w in words)]
-            heading = f"「{query.strip()}」を含むエントリ: {len(rows)} 件"
+            heading = self.hr_msg.text("search_heading", query=query.strip(), count=str(len(rows)))
         else:
-            heading = f"FAQエントリ: {len(rows)} 件（/faq-admin 検索語 で絞り込み、/faq-admin review で確認待ち一覧）"
-        return ab.entry_list_blocks(rows, heading)
+            heading = self.hr_msg.text("list_heading", count=str(len(rows)))
+        return ab.entry_list_blocks(self.hr_msg, rows, heading)
 
     def entry_modal(self, user_id: str, entry_id: str | None, *, item_id: int | None = None,
                     prefill: dict[str, Any] | None = None) -> dict[str, Any]:
         self.require_hr(user_id)
         found = self.editor.current(entry_id) if entry_id else None
         entry, version = found if found else (None, None)
-        return ab.entry_modal(entry, metadata={"id": entry.id if entry else None, "v": version, "item": item_id},
+        return ab.entry_modal(self.hr_msg, entry, metadata={"id": entry.id if entry else None, "v": version, "item": item_id},
                               notices=self.service.content.notices, prefill=prefill)
 
     def submit_entry(self, user_id: str, values: dict[str, Any], metadata: str) -> Ack:
@@ -88,7 +92,7 @@ class HrDesk:
         if existing:
             raw.update(id=existing[0].id, kind=existing[0].kind.value, retired=existing[0].retired)
         elif raw.get("id") and self.editor.current(raw["id"]):
-            return {"response_action": "errors", "errors": {"id": "このIDはすでに使われています。"}}
+            return {"response_action": "errors", "errors": {"id": self.hr_msg.id_taken}}
         raw["updated"] = dt.date.today().isoformat()
         try:
             entry = self.editor.validate(raw, source="slack")
@@ -98,16 +102,16 @@ class HrDesk:
         changes = self.editor.regression([entry])
         if changes and not (confirmed and meta.get("fp") == fingerprint):
             return {"response_action": "update", "view": ab.entry_modal(
-                existing[0] if existing else None, metadata={**meta, "fp": fingerprint},
+                self.hr_msg, existing[0] if existing else None, metadata={**meta, "fp": fingerprint},
                 notices=self.service.content.notices, prefill=raw, changes=changes)}
         try:
             version = self.editor.save(entry, by=user_id, expected_version=meta.get("v"))
         except VersionConflict as exc:
             return {"response_action": "errors", "errors": {
-                "question": self.msg.edit_conflict.replace("{current}", str(exc.current))}}
+                "question": self.msg.text("edit_conflict", current=str(exc.current))}}
         if meta.get("item"):
             self.service.review_queue().link_to_entry(int(meta["item"]), entry.id, by=user_id)
-        self._tell(user_id, self.msg.saved_entry.replace("{entry}", entry.id).replace("{version}", str(version)))
+        self._tell(user_id, self.msg.text("saved_entry", entry=entry.id, version=str(version)))
         return None
 
     def set_retired(self, user_id: str, token: str, retired: bool) -> str:
@@ -116,24 +120,24 @@ class HrDesk:
         try:
             version = self.editor.set_retired(data["id"], retired, by=user_id, expected_version=data["v"])
         except VersionConflict as exc:
-            return self.msg.edit_conflict.replace("{current}", str(exc.current))
-        return f"{data['id']} を{'廃止' if retired else '復元'}しました（v{version}）。"
+            return self.msg.text("edit_conflict", current=str(exc.current))
+        return self.hr_msg.text("retired_done" if retired else "restored_done", entry=data["id"], version=str(version))
 
     def history(self, user_id: str, entry_id: str) -> dict[str, Any]:
         self.require_hr(user_id)
-        return ab.history_modal(entry_id, self.service.store.revisions(entry_id))
+        return ab.history_modal(self.hr_msg, entry_id, self.service.store.revisions(entry_id))
 
     def rollback(self, user_id: str, token: str) -> dict[str, Any]:
         self.require_hr(user_id)
         data = json.loads(token)
         self.editor.rollback(data["id"], int(data["v"]), by=user_id)
-        return ab.history_modal(data["id"], self.service.store.revisions(data["id"]))
+        return ab.history_modal(self.hr_msg, data["id"], self.service.store.revisions(data["id"]))
 
     def synonyms_modal(self, user_id: str) -> dict[str, Any]:
         self.require_hr(user_id)
         stored = self.service.store.document(SYNONYMS_DOCUMENT)
         table, version = stored if stored else (self.service.content.synonyms, None)
-        return ab.synonyms_modal(table, version)
+        return ab.synonyms_modal(self.hr_msg, table, version)
 
     def submit_synonyms(self, user_id: str, values: dict[str, Any], metadata: str) -> Ack:
         self.require_hr(user_id)
@@ -141,16 +145,16 @@ class HrDesk:
         # Checked on the raw text: parsing splits at 、 and , which would hide a number's groups.
         if contains_my_number(text):
             return {"response_action": "errors", "errors": {
-                "synonyms": "マイナンバーと思われる番号が含まれています。削除してから保存してください。"}}
+                "synonyms": self.hr_msg.synonyms_my_number}}
         table = ab.parse_synonyms(text)
         if not table:
-            return {"response_action": "errors", "errors": {"synonyms": "「正規形: 異表記, 異表記」の形で1行以上入力してください。"}}
+            return {"response_action": "errors", "errors": {"synonyms": self.hr_msg.synonyms_empty}}
         try:
             self.service.store.save_document(SYNONYMS_DOCUMENT, table, changed_by=user_id,
                                              expected_version=json.loads(metadata or "{}").get("v"))
         except VersionConflict as exc:
             return {"response_action": "errors", "errors": {
-                "synonyms": self.msg.edit_conflict.replace("{current}", str(exc.current))}}
+                "synonyms": self.msg.text("edit_conflict", current=str(exc.current))}}
         return None
 
     # -- the review queue ---------------------------------------------------------------
@@ -158,14 +162,14 @@ class HrDesk:
     def review(self, user_id: str) -> list[dict[str, Any]]:
         self.require_hr(user_id)
         queue = self._swept_queue()
-        return ab.review_blocks([g for g in queue.groups() if g.status in ("open", "in_progress")
+        return ab.review_blocks(self.hr_msg, [g for g in queue.groups() if g.status in ("open", "in_progress")
                                  or (g.entry_id and not g.notified_at)])
 
     def answer_modal(self, user_id: str, question_id: int) -> dict[str, Any]:
         self.require_hr(user_id)
         question = self._question(question_id)
         self._start(user_id, question_id)
-        return ab.answer_modal(question_id, question.question)
+        return ab.answer_modal(self.hr_msg, question_id, question.question)
 
     def submit_answer(self, user_id: str, values: dict[str, Any], metadata: str) -> Ack:
         """Record HR's answer (once per review item); ``deliver_answer`` posts it after the ack.
@@ -176,10 +180,10 @@ class HrDesk:
         # HR's text is stored and posted too: it may not carry a マイナンバー either.
         text = mask_my_numbers(((values.get("answer") or {}).get("value") or {}).get("value") or "")
         if not text.strip():
-            return {"response_action": "errors", "errors": {"answer": "回答を入力してください。"}}
+            return {"response_action": "errors", "errors": {"answer": self.hr_msg.answer_empty}}
         question = self._question(int(metadata))
         if not self.service.review_queue().record_answer(self._item(question.id).id, text, by=user_id):
-            return {"response_action": "errors", "errors": {"answer": "この質問にはすでに回答を送っています。"}}
+            return {"response_action": "errors", "errors": {"answer": self.hr_msg.answer_already_sent}}
         return None
 
     def deliver_answer(self, user_id: str, metadata: str) -> None:
@@ -200,8 +204,7 @@ class HrDesk:
             error = exc.response.get("error", "") if isinstance(exc.response.data, dict) else ""
             log.warning("HR answer to question %s refused by Slack (%s)", question.id, error)
             self.service.review_queue().withdraw_answer(item.id, by=user_id)
-            self._tell(user_id, f"回答を質問者に送れませんでした（{error or 'Slackのエラー'}）。"
-                                "確認待ちの質問から、もう一度「回答する」で送ってください。")
+            self._tell(user_id, self.hr_msg.text("answer_refused", error=error or self.hr_msg.slack_error))
 
     def add_modal(self, user_id: str, question_id: int) -> dict[str, Any]:
         self.require_hr(user_id)
@@ -209,7 +212,7 @@ class HrDesk:
         self._start(user_id, question_id)
         content = self.service.content
         suggested = question.candidate_ids[:content.matching.max_candidates]
-        return ab.add_modal(question_id, question.question, content.active_entries(), suggested)
+        return ab.add_modal(self.hr_msg, question_id, question.question, content.active_entries(), suggested)
 
     def submit_add(self, user_id: str, values: dict[str, Any], metadata: str) -> Ack:
         """Teach an existing entry this question, or open a new entry pre-filled with it."""
@@ -223,14 +226,14 @@ class HrDesk:
                                                          "phrasings": [question.question]})}
         entry, version = self.editor.current(target) or (None, None)
         if entry is None:
-            return {"response_action": "errors", "errors": {"target": "このエントリは見つかりません。"}}
+            return {"response_action": "errors", "errors": {"target": self.hr_msg.entry_not_found}}
         phrasing = " ".join(question.question.split())[:200]
         taught = entry.model_copy(update={"phrasings": [*entry.phrasings, phrasing]})
         changes = self.editor.regression([taught])
         if changes:
             # Show the editor with the change and its effects; saving needs the confirmation.
             return {"response_action": "update", "view": ab.entry_modal(
-                entry, metadata={"id": entry.id, "v": version, "item": item.id},
+                self.hr_msg, entry, metadata={"id": entry.id, "v": version, "item": item.id},
                 notices=self.service.content.notices, prefill=taught.model_dump(mode="json"),
                 changes=changes)}
         self.editor.add_phrasing(target, phrasing, by=user_id)
@@ -240,7 +243,7 @@ class HrDesk:
     def dismiss(self, user_id: str, question_id: int) -> str:
         self.require_hr(user_id)
         self.service.review_queue().close_item(self._item(question_id).id, "out_of_scope", by=user_id)
-        return "対象外にしました。"
+        return self.hr_msg.dismissed
 
     def notify_group(self, user_id: str, group_id: int) -> str:
         """Tell everyone who asked in the group that the FAQ now answers it: once."""
@@ -251,9 +254,9 @@ class HrDesk:
         except NotFound:
             group = None
         if group is None or not group.entry_id:
-            return "このグループにはまだFAQの回答がありません。"
+            return self.hr_msg.group_no_entry
         if not queue.claim_notification(group_id, by=user_id):
-            return "このグループの質問者にはすでにお知らせ済みです。"
+            return self.hr_msg.group_already_notified
         for item in group.items:
             question = item.question
             reply = self.service.entry_reply(group.entry_id, question.language)
@@ -262,13 +265,13 @@ class HrDesk:
             msg = self._messages(question)
             self._post_to_asker(question, [section(msg.faq_added_notice)] + reply_blocks(reply, msg, None),
                                 msg.faq_added_notice)
-        return f"{len(group.items)} 人にお知らせしました。"
+        return self.hr_msg.text("group_notified", count=str(len(group.items)))
 
     def home_blocks(self, user_id: str) -> list[dict[str, Any]]:
         if not self.is_hr(user_id):
             return []
         queue = self._swept_queue()
-        return ab.hr_home_blocks(stats(self.service.store), [g for g in queue.groups() if g.status == "open"])
+        return ab.hr_home_blocks(self.hr_msg, stats(self.service.store), [g for g in queue.groups() if g.status == "open"])
 
     # -- helpers ------------------------------------------------------------------------
 

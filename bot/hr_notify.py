@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.admin_blocks import review_actions
 from bot.blocks import hr_post_blocks, hr_post_text
-from faq.content import MessageSet
+from faq.content import Messages
 from faq.store import HR_POST_LEASE_SECONDS, Question, Store
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ PURGE_EVERY_SECONDS = 6 * 3600
 class HrNotifier:
     """Posts escalations to the HR channel through the outbox in the store."""
 
-    def __init__(self, store: Store, client: WebClient, hr_channel_id: str, messages: MessageSet,
+    def __init__(self, store: Store, client: WebClient, hr_channel_id: str, messages: Messages,
                  *, retry_base_seconds: float = 30.0, retention_days: int | None = None):
         self.store = store
         # The same workspace and API URL, without the caller's waits on 429: a wait of
@@ -46,7 +46,9 @@ class HrNotifier:
         # Two calls (permalink, post), each at most twice its timeout, with room to spare.
         self.lease_seconds = max(float(HR_POST_LEASE_SECONDS), 6.0 * client.timeout)
         self.hr_channel_id = hr_channel_id
-        self.msg = messages
+        # The post is in Japanese, HR's language, as are the review buttons under it.
+        self.msg = messages.ja
+        self.hr_msg = messages.hr
         self.retry_base_seconds = retry_base_seconds
         self.retention_days = retention_days
         self._stop = threading.Event()
@@ -83,7 +85,7 @@ class HrNotifier:
                 blocks=hr_post_blocks(
                     self.msg, reason=post.reason, question=question.question, user_id=question.user_id,
                     place=place, guesses=[(c.entry_id, c.score) for c in question.candidates],
-                ) + [review_actions(post.question_id)],
+                ) + [review_actions(self.hr_msg, post.question_id)],
                 unfurl_links=False,
             )
             if not self.store.mark_hr_post_sent(post_id, claim, response["channel"], response["ts"]):

@@ -100,7 +100,22 @@ class MatchingConfig(BaseModel):
     review_abandoned_minutes: int = 30
 
 
-class MessageSet(BaseModel):
+class Texts(BaseModel):
+    """A set of texts with {placeholders}; ``text`` is the one way to fill them in."""
+
+    def _fixed(self) -> dict[str, str]:
+        """Placeholders every text of the set may use."""
+        return {}
+
+    def text(self, name: str, **values: str) -> str:
+        """The message ``name`` with the set's fixed placeholders and ``values`` filled in."""
+        text = getattr(self, name)
+        for key, value in {**self._fixed(), **values}.items():
+            text = text.replace("{" + key + "}", value)
+        return text
+
+
+class MessageSet(Texts):
     """User-facing texts in one language (see content/messages.yaml)."""
 
     hr_contact: str
@@ -147,17 +162,106 @@ class MessageSet(BaseModel):
     saved_entry: str
     edit_conflict: str
 
-    def text(self, name: str, **values: str) -> str:
-        """A message with {hr} (and any ``values``) filled in, so the HR line is written once."""
-        text = getattr(self, name).replace("{hr}", self.hr_contact)
-        for key, value in values.items():
-            text = text.replace("{" + key + "}", value)
-        return text
+    def _fixed(self) -> dict[str, str]:
+        """{hr} in any message, so the HR line is written once."""
+        return {"hr": self.hr_contact}
+
+
+class HrMessageSet(Texts):
+    """HR's own tools: the entry editor, the review queue, HR's App Home, the weekly digest.
+
+    Japanese only, as HR works in Japanese (the ``hr`` section of content/messages.yaml)."""
+
+    edit_title: str
+    add_title: str
+    save: str
+    cancel: str
+    close: str
+    next: str
+    send: str
+    regression_warning: str
+    regression_item: str
+    confirm_label: str
+    confirm_save: str
+    id_label: str
+    id_hint: str
+    kind_label: str
+    kind_answer: str
+    kind_escalate: str
+    kind_smalltalk: str
+    question_label: str
+    phrasings_label: str
+    answer_label: str
+    sources_label: str
+    sources_hint: str
+    question_en_label: str
+    phrasings_en_label: str
+    answer_en_label: str
+    id_taken: str
+    list_heading: str
+    search_heading: str
+    entries_text: str
+    admin_menu_text: str
+    new_entry_button: str
+    entries_button: str
+    synonyms_button: str
+    edit_button: str
+    history_button: str
+    retire_button: str
+    restore_button: str
+    retired_mark: str
+    retired_done: str
+    restored_done: str
+    history_title: str
+    no_history: str
+    rollback_button: str
+    synonyms_input_label: str
+    synonyms_hint: str
+    synonyms_my_number: str
+    synonyms_empty: str
+    review_button: str
+    review_heading: str
+    review_empty: str
+    reason_escalate: str
+    reason_downvote: str
+    reason_clarify: str
+    answer_button: str
+    add_button: str
+    dismiss_button: str
+    notify_button: str
+    question_heading: str
+    answer_title: str
+    answer_input_label: str
+    answer_empty: str
+    answer_already_sent: str
+    answer_refused: str
+    slack_error: str
+    new_entry_option: str
+    target_label: str
+    entry_not_found: str
+    dismissed: str
+    group_no_entry: str
+    group_already_notified: str
+    group_notified: str
+    menu_header: str
+    stats_summary: str
+    stats_top: str
+    stats_top_item: str
+    stats_downvoted: str
+    home_downvoted_item: str
+    digest_downvoted_item: str
+    list_separator: str
+    search_hint: str
+    digest_title: str
+    digest_period: str
+    digest_text: str
+    digest_chart_title: str
 
 
 class Messages(BaseModel):
     ja: MessageSet
     en: MessageSet
+    hr: HrMessageSet
 
     def for_language(self, language: str | None) -> MessageSet:
         """English for a question asked in English, Japanese otherwise (the one lookup)."""

@@ -9,7 +9,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ENTRY_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MAX_QUESTION_CHARS = 200
 MAX_ANSWER_CHARS = 400
+MAX_ANSWER_EN_CHARS = MAX_ANSWER_CHARS * 2
 MIN_PHRASINGS = 8
 MIN_PHRASINGS_EN = 3
 MAX_RELATED = 3
@@ -62,12 +64,12 @@ class Entry(BaseModel):
 
     id: str = Field(pattern=ENTRY_ID_PATTERN, max_length=64)
     kind: EntryKind = EntryKind.ANSWER
-    question: str = Field(min_length=1, max_length=200)
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     phrasings: list[str] = Field(min_length=MIN_PHRASINGS)
     answer: str = Field(min_length=1, max_length=MAX_ANSWER_CHARS)
-    question_en: str = Field(min_length=1, max_length=200)
+    question_en: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     phrasings_en: list[str] = Field(min_length=MIN_PHRASINGS_EN)
-    answer_en: str = Field(min_length=1, max_length=MAX_ANSWER_CHARS * 2)
+    answer_en: str = Field(min_length=1, max_length=MAX_ANSWER_EN_CHARS)
     sources: list[Source] = Field(default_factory=list)
     updated: dt.date
     retired: bool = False

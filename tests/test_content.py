@@ -124,6 +124,22 @@ def test_every_problem_is_reported_at_once_and_nothing_is_half_loaded(tmp_path):
     assert "cause.yaml [entry cause] field 'sources.0.notice'" in text
 
 
+def test_a_missing_text_or_tunable_is_named_with_its_section(tmp_path):
+    """Every text and every matching tunable lives in a content file; leaving one out is a
+    clear problem naming the file and the key, never a default hidden in the code."""
+    root = _copy_content(tmp_path)
+    for name, old in [("messages.yaml", "  digest_title: ")]:
+        path = root / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{name} no longer contains {old!r}: update this test"
+        path.write_text(text.replace(old, old.replace("digest_title", "digest_titel").replace("max_match", "max_matsch")),
+                        encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_content(root)
+    text = str(err.value)
+    assert "messages.yaml field 'hr.digest_title': Field required" in text
+
+
 def test_a_quote_that_is_not_verbatim_is_rejected(tmp_path):
     root = _copy_content(tmp_path)
     _edit(root, "my-number.yaml", "高度な暗号化処理を施しており", "暗号化しており")

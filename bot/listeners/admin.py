@@ -83,7 +83,7 @@ def register(app: App, conversation: Conversation, desk: HrDesk) -> None:
         except (NotHr, FaqError) as exc:
             ack(response_type="ephemeral", text=slack_error(desk, exc))
             return
-        ack(response_type="ephemeral", blocks=blocks, text="FAQ管理")
+        ack(response_type="ephemeral", blocks=blocks, text=desk.hr_msg.admin_menu_text)
 
     def modal(make: Callable[[Body], dict[str, Any]]) -> ActionHandler:
         """A button that opens a modal built from the click."""
@@ -118,10 +118,10 @@ def register(app: App, conversation: Conversation, desk: HrDesk) -> None:
                             view=desk.rollback(_user(body), _value(body)))
 
     def show_review(body: Body, respond: Respond, client: WebClient) -> None:
-        _reply(body, respond, client, text="確認待ちの質問", blocks=desk.review(_user(body)))
+        _reply(body, respond, client, text=desk.hr_msg.review_button, blocks=desk.review(_user(body)))
 
     def show_entries(body: Body, respond: Respond, client: WebClient) -> None:
-        _reply(body, respond, client, text="FAQエントリ", blocks=desk.menu(_user(body), ""))
+        _reply(body, respond, client, text=desk.hr_msg.entries_text, blocks=desk.menu(_user(body), ""))
 
     def dismiss(body: Body, respond: Respond, client: WebClient) -> None:
         _reply(body, respond, client, text=desk.dismiss(_user(body), int(_value(body))))

@@ -17,24 +17,20 @@ from faq.models import Candidate, Decision, Entry, EntryKind, Outcome
 from faq.normalize import Analysis, Language, Normalizer, clean, kanji_share
 from faq.privacy import mask_my_numbers
 
-# Matching looks at the start of a message; a 50,000-character paste decides no better.
-MAX_MATCH_CHARS = 2000
-
-
 class Answerer:
     """Decides what to reply to a question, from the current FAQ content."""
 
     def __init__(self, content: FaqContent):
         self.content = content
         self.config = content.matching
-        self.normalizer = Normalizer(content.synonyms, self.config.light_words)
-        self.matcher = Matcher(content.entries, self.normalizer, self.config.weights, self.config.context_weight,
-                               self.config.context_cap)
+        self.normalizer = Normalizer(content.synonyms, self.config)
+        self.matcher = Matcher(content.entries, self.normalizer, self.config)
         self._greeting = _leading_smalltalk(content.entries)
         self._asks = compile_asks({k: (r.question, r.answer) for k, r in self.config.asks_for.items()})
         self._entries = {e.id: e for e in content.entries}
-        self._focus = Focus(tuple(self.config.focus.formulas), tuple(self.config.focus.set_aside))
-        self._splitter = Splitter(tuple(self.config.parts.joiners), tuple(self.config.parts.targets))
+        focus, parts = self.config.focus, self.config.parts
+        self._focus = Focus(tuple(focus.formulas), tuple(focus.set_aside), focus.short_question_chars)
+        self._splitter = Splitter(tuple(parts.joiners), tuple(parts.targets), parts.max_parts)
 
     def decide(self, question: str, follows: str | None = None) -> Decision:
         """Match ``question`` and decide; a マイナンバー in it is masked before anything else.
@@ -44,7 +40,8 @@ class Answerer:
         message asking several things gets one decision per question in ``parts``.
         """
         masked = mask_my_numbers(question)
-        text = masked[:MAX_MATCH_CHARS]
+        # Matching looks at the start of a message; a 50,000-character paste decides no better.
+        text = masked[: self.config.max_match_chars]
         flags = {"question": masked, "contains_my_number": masked != question}
         pieces = self._splitter.parts(self._focus.without_formulas(self._without_greeting(text)), asks)
         if len(pieces) > 1 and (several := self._decide_parts(pieces, flags)) is not None:
@@ -55,7 +52,7 @@ class Answerer:
         elliptic = points_back(text) or (short and alone.outcome is not Outcome.ANSWER)
         unplaced = alone.outcome in (Outcome.CLARIFY, Outcome.ESCALATE) and alone.entry_id is None
         if follows and (elliptic or unplaced):
-            previous = self._analyze(follows[:MAX_MATCH_CHARS], analysis.language)
+            previous = self._analyze(follows[: self.config.max_match_chars], analysis.language)
             # 「電話番号は？」 alone offers three contacts; the previous question picks one of them.
             decided = (self._pick(previous, alone, analysis, flags) if alone.outcome is Outcome.CLARIFY
                        else self._decide(analysis.plus_context(previous.tokens, self.config.follow_up_context_weight),

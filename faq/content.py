@@ -44,6 +44,7 @@ class FocusPhrases(BaseModel):
 
     formulas: list[str] = []
     set_aside: list[str] = []
+    short_question_chars: int
 
 
 class LikelyRule(BaseModel):
@@ -67,6 +68,7 @@ class PartsPhrases(BaseModel):
 
     joiners: list[str] = []
     targets: list[str] = []
+    max_parts: int
 
 
 class MatchingConfig(BaseModel):
@@ -86,18 +88,23 @@ class MatchingConfig(BaseModel):
     reading_min_lead: float
     max_candidates: int = 3
     light_words: list[str] = []
-    focus: FocusPhrases = FocusPhrases()
+    focus: FocusPhrases
     likely: LikelyRule
     asks_for: dict[str, AskRule] = {}
     clarify_band: AcceptRule
     context_weight: float = 0.0
     context_cap: float = 1.0e9
-    parts: PartsPhrases = PartsPhrases()
+    parts: PartsPhrases
     follow_up_max_words: int = 2
     follow_up_context_weight: float = 0.5
     follow_up_minutes: int = 10
     review_group_similarity: float = 75.0
     review_abandoned_minutes: int = 30
+    max_match_chars: int
+    prefilter: int
+    spelling_min_length: int
+    spelling_min_similarity: float
+    homophone_min_reading: int
 
 
 class Texts(BaseModel):

@@ -27,9 +27,6 @@ _ASKING = re.compile(
 # A sentence that only checks an assumption before the real question: 「…わけじゃないよね？」,
 # 「…ではないんですよね？」.
 _CONFIRMATION = re.compile(r"(?:わけ|訳)?(?:じゃ|では)(?:ない|なかった|ありません)(?:ん|の)?(?:です)?(?:よね|ですよね)[。?？\s]*$")
-# An asking sentence this short, or one that points back (「それはいつですか？」), needs the
-# sentence before it.
-SHORT_QUESTION_CHARS = 6
 _POINTS_BACK = re.compile(r"^(?:それ|その|そう|そちら|そこ|これ|この|こちら|あれ|あと|じゃあ|では|で、|なら|"
                           r"and\b|but\b|what about\b|how about\b|it\b|that\b|this\b)", re.IGNORECASE)
 
@@ -38,8 +35,11 @@ _POINTS_BACK = re.compile(r"^(?:それ|その|そう|そちら|そこ|これ|こ
 class Focus:
     """Literal phrases that frame a question without being part of it."""
 
-    formulas: tuple[str, ...] = ()
-    set_aside: tuple[str, ...] = ()
+    formulas: tuple[str, ...]
+    set_aside: tuple[str, ...]
+    # An asking sentence shorter than this, or one that points back (「それはいつですか？」),
+    # needs the sentence before it.
+    short_question_chars: int
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_formulas", _alternation(self.formulas))
@@ -66,7 +66,7 @@ class Focus:
             for i in asking:
                 keep.add(i)
                 if i > 0 and not _CONFIRMATION.search(sentences[i - 1]) and (
-                        len(_letters(sentences[i])) < SHORT_QUESTION_CHARS or points_back(sentences[i])):
+                        len(_letters(sentences[i])) < self.short_question_chars or points_back(sentences[i])):
                     keep.add(i - 1)
             sentences = [s for i, s in enumerate(sentences) if i in keep]
         focused = " ".join(sentences)

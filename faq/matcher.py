@@ -25,20 +25,12 @@ import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from faq.content import ScoreWeights
+from faq.content import MatchingConfig
 from faq.models import Entry, EntryKind
 from faq.normalize import Analysis, Language, Normalizer
 
 # bm25s sets its own logger to DEBUG on import; index builds are not worth a log line.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
-
-# Spelling correction of unknown words against the FAQ's vocabulary (see _LanguageIndex.correct).
-SPELLING_MIN_LENGTH = 4
-SPELLING_MIN_SIMILARITY = 85.0
-
-# How many BM25 leaders get the (costlier) coverage and fuzzy scoring.
-PREFILTER = 12
-
 
 @dataclass(frozen=True)
 class Scored:
@@ -71,13 +63,16 @@ def index_terms(analysis: Analysis) -> list[str]:
 class _LanguageIndex:
     """The index of one language's phrasings."""
 
-    def __init__(self, entries: list[Entry], analyses: list[list[Analysis]], normalizer: Normalizer | None = None):
+    def __init__(self, entries: list[Entry], analyses: list[list[Analysis]], config: MatchingConfig,
+                 normalizer: Normalizer | None = None):
         self.entries = entries
         self._normalizer = normalizer
+        self._spelling_min_length = config.spelling_min_length
+        self._spelling_min_similarity = config.spelling_min_similarity
         self.phrasings = [[a.compact for a in group] for group in analyses]
         self.vocab = [set(t for a in group for t in a.tokens) for group in analyses]
         self.known = sorted(set().union(*self.vocab)) if self.vocab else []
-        self._long_known = [t for t in self.known if len(t) >= SPELLING_MIN_LENGTH]
+        self._long_known = [t for t in self.known if len(t) >= self._spelling_min_length]
         self._homophones = normalizer.homophones(self.known) if normalizer is not None else {}
         df = Counter(t for v in self.vocab for t in v)
         n = max(len(entries), 1)
@@ -96,9 +91,9 @@ class _LanguageIndex:
         for token in tokens:
             if token not in self.idf and self._homophones and self._normalizer is not None:
                 token = self._homophones.get(self._normalizer.word_reading(token), token)
-            if token not in self.idf and len(token) >= SPELLING_MIN_LENGTH and self._long_known:
+            if token not in self.idf and len(token) >= self._spelling_min_length and self._long_known:
                 match = process.extractOne(token, self._long_known, scorer=fuzz.ratio,
-                                           score_cutoff=SPELLING_MIN_SIMILARITY)
+                                           score_cutoff=self._spelling_min_similarity)
                 token = match[0] if match else token
             fixed.append(token)
         return tuple(fixed)
@@ -156,8 +151,9 @@ class _LanguageIndex:
 class _ReadingIndex:
     """Each entry's phrasings as they sound (hiragana bigrams), for questions typed in kana."""
 
-    def __init__(self, entries: list[Entry], readings: list[list[str]]):
+    def __init__(self, entries: list[Entry], readings: list[list[str]], prefilter: int):
         self.entries = entries
+        self.prefilter = prefilter
         self.bags = [set(g for r in group for g in _bigrams(r)) for group in readings]
         df = Counter(g for bag in self.bags for g in bag)
         n = max(len(entries), 1)
@@ -174,7 +170,7 @@ class _ReadingIndex:
             return []
         raw = self.bm25.get_scores(sorted(grams))
         results = []
-        for i in (int(i) for i in np.argsort(-raw)[:PREFILTER] if raw[i] > 0):
+        for i in (int(i) for i in np.argsort(-raw)[:self.prefilter] if raw[i] > 0):
             entry, bag = self.entries[i], self.bags[i]
             coverage = sum(self.idf[g] for g in grams if g in bag) / total
             results.append(Scored(entry_id=entry.id, kind=entry.kind, score=coverage, coverage=coverage,
@@ -186,20 +182,22 @@ class _ReadingIndex:
 class Matcher:
     """Scores a question against every active entry, in the question's language."""
 
-    def __init__(self, entries: list[Entry], normalizer: Normalizer, weights: ScoreWeights,
-                 context_weight: float = 0.0, context_cap: float = float("inf")):
+    def __init__(self, entries: list[Entry], normalizer: Normalizer, config: MatchingConfig):
         self.normalizer = normalizer
-        self.weights = weights
-        self.context_weight = context_weight
-        self.context_cap = context_cap
+        self.weights = config.weights
+        self.context_weight = config.context_weight
+        self.context_cap = config.context_cap
+        self.prefilter = config.prefilter
         self.entries = [e for e in entries if not e.retired]
         japanese = [[normalizer.analyze(p, "ja") for p in e.all_phrasings()] for e in self.entries]
-        self._reading = _ReadingIndex(self.entries, [[a.reading for a in group] for group in japanese])
+        self._reading = _ReadingIndex(self.entries, [[a.reading for a in group] for group in japanese],
+                                      config.prefilter)
         self._index: dict[Language, _LanguageIndex] = {
-            "ja": _LanguageIndex(self.entries, japanese, normalizer),
+            "ja": _LanguageIndex(self.entries, japanese, config, normalizer),
             "en": _LanguageIndex(
                 self.entries,
                 [[normalizer.analyze(p, "en") for p in e.all_phrasings_en()] for e in self.entries],
+                config,
             ),
         }
 
@@ -222,7 +220,7 @@ class Matcher:
         if top <= 0:
             order = []
         else:
-            order = [int(i) for i in np.argsort(-raw)[:PREFILTER] if raw[i] > 0]
+            order = [int(i) for i in np.argsort(-raw)[:self.prefilter] if raw[i] > 0]
         results: list[Scored] = []
         for i in order:
             lexical = float(raw[i]) / top

@@ -19,6 +19,8 @@ import jaconv
 import snowballstemmer
 from sudachipy import Dictionary, SplitMode
 
+from faq.content import MatchingConfig
+
 _SLACK_USER = re.compile(r"<[@#!][^>]*>")
 _SLACK_LINK = re.compile(r"<([^>|]+)\|([^>]*)>")
 _SLACK_URL = re.compile(r"<([^>]+)>")
@@ -41,8 +43,6 @@ _EN_STOPWORDS = {
 
 Language = Literal["ja", "en"]
 
-# Readings this short name too many different words to correct an IME slip by sound.
-HOMOPHONE_MIN_READING = 3
 # Readings of user words are cached; the cache is cleared when it reaches this size.
 READING_CACHE_SIZE = 4096
 
@@ -121,8 +121,10 @@ def detect_language(text: str) -> Language:
 class Normalizer:
     """Applies the synonym table and SudachiPy; one instance serves all threads."""
 
-    def __init__(self, synonyms: dict[str, list[str]], light_words: Iterable[str] = ()):
-        self._light_words = {fold_kana(w) for w in light_words}
+    def __init__(self, synonyms: dict[str, list[str]], config: MatchingConfig):
+        self._light_words = {fold_kana(w) for w in config.light_words}
+        self._homophone_min_reading = config.homophone_min_reading
+        self._max_chars = config.max_match_chars
         self._replacements: dict[str, str] = {}
         for canonical_form, variants in synonyms.items():
             target = clean(canonical_form)
@@ -188,7 +190,7 @@ class Normalizer:
             if len(written) < 2 or not any("\u3400" <= ch <= "\u9fff" for ch in written):
                 continue
             reading = self.word_reading(written)
-            if len(reading) >= HOMOPHONE_MIN_READING:
+            if len(reading) >= self._homophone_min_reading:
                 words.setdefault(reading, set()).add(meant)
         return {r: next(iter(ws)) for r, ws in words.items() if len(ws) == 1}
 
@@ -236,8 +238,8 @@ class Normalizer:
             return Analysis(cleaned, compact(cleaned), tokens, lang)
         # The synonym table is Japanese 表記ゆれ; English text is matched as written.
         cleaned = self.canonicalize(cleaned)
-        # Sudachi is slow on pathological input; the first 2,000 characters decide.
-        words, reading = self._japanese_tokens(cleaned[:2000])
+        # Sudachi is slow on pathological input; the first max_match_chars characters decide.
+        words, reading = self._japanese_tokens(cleaned[: self._max_chars])
         tokens = tuple(words)
         folded = compact(cleaned)
         if self._glyph_pattern is not None:

@@ -12,8 +12,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# A message is cut into at most this many questions; more parts are read as one message.
-MAX_PARTS = 3
 # Sentences end at a question mark or a full stop; only asking sentences become parts.
 _SENTENCE_END = re.compile(r"(?<=[?？。．!！])\s*|\n+")
 # English: "When did it happen and was my data leaked?" joins two questions with "and".
@@ -29,8 +27,10 @@ _LEADING_JOINER = re.compile(r"^(?:また|あと|それと|それから|そし�
 class Splitter:
     """Cuts at question marks and at joiners (「と、」「あと」「それと」 …) between questions."""
 
-    joiners: tuple[str, ...] = ()
-    targets: tuple[str, ...] = ()
+    joiners: tuple[str, ...]
+    targets: tuple[str, ...]
+    # A message is cut into at most this many questions; more parts are read as one message.
+    max_parts: int
 
     def __post_init__(self) -> None:
         joiners = sorted({j for j in self.joiners if j}, key=len, reverse=True)
@@ -60,6 +60,6 @@ class Splitter:
                 pieces += self._joiner.split(piece) if self._joiner is not None else [piece]
         pieces = [_LEADING_JOINER.sub("", p.strip(" 、,，。")) for p in pieces]
         pieces = [p for p in pieces if any(ch.isalnum() for ch in p)]
-        if len(pieces) < 2 or len(pieces) > MAX_PARTS:
+        if len(pieces) < 2 or len(pieces) > self.max_parts:
             return [text]
         return pieces

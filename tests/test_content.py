@@ -128,7 +128,7 @@ def test_a_missing_text_or_tunable_is_named_with_its_section(tmp_path):
     """Every text and every matching tunable lives in a content file; leaving one out is a
     clear problem naming the file and the key, never a default hidden in the code."""
     root = _copy_content(tmp_path)
-    for name, old in [("messages.yaml", "  digest_title: ")]:
+    for name, old in [("messages.yaml", "  digest_title: "), ("matching.yaml", "\nmax_match_chars: ")]:
         path = root / name
         text = path.read_text(encoding="utf-8")
         assert old in text, f"{name} no longer contains {old!r}: update this test"
@@ -138,6 +138,7 @@ def test_a_missing_text_or_tunable_is_named_with_its_section(tmp_path):
         load_content(root)
     text = str(err.value)
     assert "messages.yaml field 'hr.digest_title': Field required" in text
+    assert "matching.yaml field 'max_match_chars': Field required" in text
 
 
 def test_a_quote_that_is_not_verbatim_is_rejected(tmp_path):

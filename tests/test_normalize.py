@@ -22,7 +22,7 @@ def test_language_detection():
 
 
 def test_synonyms_fold_variants_to_one_token(content):
-    n = Normalizer(content.synonyms, content.matching.light_words)
+    n = Normalizer(content.synonyms, content.matching)
     assert n.analyze("個人番号").tokens == n.analyze("マイナンバー").tokens
     assert n.analyze("ｴﾑｹｲｼｽﾃﾑ").tokens == n.analyze("MKS").tokens == n.analyze("エムケイシステム").tokens
     assert n.analyze("問合せ先").tokens == n.analyze("問い合わせ").tokens
@@ -31,13 +31,13 @@ def test_synonyms_fold_variants_to_one_token(content):
 
 
 def test_sudachi_normalises_spelling_and_drops_particles(content):
-    n = Normalizer(content.synonyms, content.matching.light_words)
+    n = Normalizer(content.synonyms, content.matching)
     assert n.analyze("くわしいことはどこでみれるの").tokens == n.analyze("詳しいことはどこで見れるの").tokens
     assert "は" not in n.analyze("原因は何ですか").tokens
 
 
 def test_table_verbs_match_every_conjugation(content):
-    n = Normalizer(content.synonyms, content.matching.light_words)
+    n = Normalizer(content.synonyms, content.matching)
     leak = n.analyze("漏えい").tokens
     for text in ("漏れた", "漏れてない", "漏れました", "流出"):
         assert n.analyze(text).tokens == leak, text
@@ -45,7 +45,7 @@ def test_table_verbs_match_every_conjugation(content):
 
 
 def test_english_is_stemmed(content):
-    n = Normalizer(content.synonyms, content.matching.light_words)
+    n = Normalizer(content.synonyms, content.matching)
     assert n.analyze("Was my data leaked?").tokens == n.analyze("data leak").tokens
 
 

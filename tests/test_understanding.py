@@ -110,8 +110,9 @@ def test_a_smalltalk_entry_is_never_given_as_an_answer(answerer, content):
         assert not (decision.outcome is Outcome.ANSWER and decision.entry_id in smalltalk), decision
 
 
-def test_asking_part_keeps_the_question_and_falls_back_to_the_whole():
-    focus = Focus(formulas=("よろしくお願いします",), set_aside=("じゃなくて",))
+def test_asking_part_keeps_the_question_and_falls_back_to_the_whole(content):
+    focus = Focus(formulas=("よろしくお願いします",), set_aside=("じゃなくて",),
+                  short_question_chars=content.matching.focus.short_question_chars)
     assert focus.without_formulas("よろしくお願いします") == "よろしくお願いします"
     assert "よろしく" not in focus.without_formulas("原因は？よろしくお願いします")
     assert focus.asking_part("経済学部の田中です。原因は何ですか？") == "原因は何ですか？"

@@ -132,25 +132,33 @@ class HrNotifier:
         """Send every post whose time has come; returns how many were sent."""
         return sum(self.deliver(post_id) for post_id in self.store.due_hr_posts())
 
-    def _loop(self, interval: float) -> None:
+    def _purge_when_due(self, last_purge: float) -> float:
+        """Apply the retention period if PURGE_EVERY_SECONDS have passed since ``last_purge``
+        (a time.monotonic() value); returns when it last ran."""
+        if not self.retention_days or time.monotonic() - last_purge <= PURGE_EVERY_SECONDS:
+            return last_purge
+        removed = self.store.purge(self.retention_days)
+        if removed:
+            log.info("retention: removed %d questions older than %d days", removed, self.retention_days)
+        return time.monotonic()
+
+    def _deliver_and_purge_loop(self, interval: float) -> None:
+        """The process's one background job: send due HR posts, and keep the retention period."""
         last_purge = 0.0
         while not self._stop.is_set():
             try:
                 self.deliver_due()
-                if self.retention_days and time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
-                    removed = self.store.purge(self.retention_days)
-                    last_purge = time.monotonic()
-                    if removed:
-                        log.info("retention: removed %d questions older than %d days", removed, self.retention_days)
+                last_purge = self._purge_when_due(last_purge)
             except Exception:
-                log.exception("HR outbox loop failed; continuing")
+                log.exception("HR outbox and retention loop failed; continuing")
             self._wake.wait(min(interval, self.retry_base_seconds))
             self._wake.clear()
 
     def start(self, interval: float = 15.0) -> None:
-        """Run the retry loop in a daemon thread (one per process)."""
+        """Run the outbox and retention loop in a daemon thread (one per process)."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._loop, args=(interval,), name="hr-outbox", daemon=True)
+            self._thread = threading.Thread(target=self._deliver_and_purge_loop, args=(interval,),
+                                            name="hr-outbox-retention", daemon=True)
             self._thread.start()
 
     def stop(self) -> None:

@@ -239,7 +239,7 @@ class Conversation:
 
     def home(self, extra_blocks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         content = self.service.content
-        examples = [e.question for i in HOME_EXAMPLES if (e := content.entry(i)) is not None]
+        examples = [e.question for i in HOME_EXAMPLES if (e := content.active_entry(i)) is not None]
         view = home_view(content.messages.ja, examples, self.retention_days)
         view["blocks"] = (view["blocks"] + (extra_blocks or []))[:100]
         return view

@@ -24,10 +24,11 @@ class Answerer:
         self.content = content
         self.config = content.matching
         self.normalizer = Normalizer(content.synonyms, self.config)
-        self.matcher = Matcher(content.entries, self.normalizer, self.config)
-        self._greeting = _leading_smalltalk(content.entries)
+        active = content.active_entries()
+        self.matcher = Matcher(active, self.normalizer, self.config)
+        self._greeting = _leading_smalltalk(active)
         self._asks = compile_asks({k: (r.question, r.answer) for k, r in self.config.asks_for.items()})
-        self._entries = {e.id: e for e in content.entries}
+        self._entries = {e.id: e for e in active}
         focus, parts = self.config.focus, self.config.parts
         self._focus = Focus(tuple(focus.formulas), tuple(focus.set_aside), focus.short_question_chars)
         self._splitter = Splitter(tuple(parts.joiners), tuple(parts.targets), parts.max_parts)

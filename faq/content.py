@@ -307,7 +307,14 @@ class FaqContent:
         return next((e for e in self.entries if e.id == entry_id), None)
 
     def active_entries(self) -> list[Entry]:
+        """The entries the bot answers from, suggests or shows: retired ones are kept for their
+        history only. The one place retired entries are filtered out."""
         return [e for e in self.entries if not e.retired]
+
+    def active_entry(self, entry_id: str) -> Entry | None:
+        """One entry the bot may show, or None when there is none or it is retired."""
+        entry = self.entry(entry_id)
+        return entry if entry is not None and not entry.retired else None
 
 
 def _field_path(loc: Iterable[Any]) -> str:

@@ -65,8 +65,8 @@ def held_out_phrasings(content: FaqContent, folds: int = DEFAULT_FOLDS) -> Repor
     for fold in range(folds):
         entries: list[Entry] = []
         asked: list[Labelled] = []
-        for entry in content.entries:
-            if entry.kind is EntryKind.ANSWER and not entry.retired:
+        for entry in content.active_entries():
+            if entry.kind is EntryKind.ANSWER:
                 entry, questions = _drop_fold(entry, fold, folds)
                 asked += questions
             entries.append(entry)

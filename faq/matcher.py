@@ -180,7 +180,8 @@ class _ReadingIndex:
 
 
 class Matcher:
-    """Scores a question against every active entry, in the question's language."""
+    """Scores a question against every entry it is given (the FAQ's active entries), in the
+    question's language."""
 
     def __init__(self, entries: list[Entry], normalizer: Normalizer, config: MatchingConfig):
         self.normalizer = normalizer
@@ -188,7 +189,7 @@ class Matcher:
         self.context_weight = config.context_weight
         self.context_cap = config.context_cap
         self.prefilter = config.prefilter
-        self.entries = [e for e in entries if not e.retired]
+        self.entries = entries
         japanese = [[normalizer.analyze(p, "ja") for p in e.all_phrasings()] for e in self.entries]
         self._reading = _ReadingIndex(self.entries, [[a.reading for a in group] for group in japanese],
                                       config.prefilter)

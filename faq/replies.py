@@ -108,7 +108,7 @@ def compose(decision: Decision, content: FaqContent, *, hr_notified: bool = Fals
         reply.entry_id = entry.id
         reply.updated = entry.updated
         reply.related = [Choice(entry_id=r.id, question=_question(r, lang)) for rid in entry.related
-                         if (r := content.entry(rid)) is not None and not r.retired]
+                         if (r := content.active_entry(rid)) is not None]
         seen: list[str] = []
         for source in entry.sources:
             if source.notice not in seen and source.notice in content.notices:

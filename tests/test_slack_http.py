@@ -149,6 +149,17 @@ def test_app_home_shows_usage_examples_and_privacy(slack_app, stub):
     assert "暗号化" in _texts(answer.params["blocks"])
 
 
+def test_app_home_shows_no_retired_entry_as_an_example(slack_app, stub):
+    stored = slack_app.store.stored_entry("my-number")
+    slack_app.store.save_entry(stored.entry.model_copy(update={"retired": True}), changed_by="UHR",
+                               expected_version=stored.version, action="retire")
+    slack_app.event({"type": "app_home_opened", "user": "U0ASKER1", "channel": "D0ASKER1", "tab": "home",
+                     "event_ts": "1700000600.000100"}, "EvHomeRetired")
+    [publish] = stub.calls_to("views.publish", user_id="U0ASKER1")
+    view = _texts([publish.params["view"]])
+    assert stored.entry.question not in view and slack_app.store.stored_entry("leak").entry.question in view
+
+
 @pytest.mark.parametrize("tamper", ["forged", "body", "stale", "malformed"])
 def test_unauthentic_requests_are_refused_without_side_effects_or_logs(slack_app, caplog, tamper):
     caplog.set_level(logging.DEBUG)

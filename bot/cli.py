@@ -15,6 +15,7 @@ from bot.logs import configure_logging
 from bot.settings import LOG_LEVELS, Mode
 from faq.evaluate import (Labelled, evaluate, evaluate_conversations, is_conversation_file,
                           read_conversations)
+from faq.models import Origin
 
 EXIT_WORDS = {"exit", "quit", "bye", "終了", "おわり"}
 
@@ -135,7 +136,7 @@ def ask(question: str | None, as_json: bool, jsonl: bool) -> None:
     service = open_service()
     questions = _stdin_questions() if jsonl else [question or ""]
     for q in questions:
-        answered = service.ask(q, channel_kind="cli", log_question=False)
+        answered = service.ask(q, Origin("cli"), log_question=False)
         if jsonl or as_json:
             click.echo(json.dumps(_decision_json(q, answered), ensure_ascii=False))
         else:
@@ -166,7 +167,7 @@ def eval_command(file: Path | None, min_accuracy: float | None, holdout: bool, f
         _conversation_report(service, rows, as_json)
         return
     report = evaluate([r for r in rows if isinstance(r, Labelled)],
-                      lambda q: service.ask(q, channel_kind="eval", log_question=False).decision)
+                      lambda q: service.ask(q, Origin("eval"), log_question=False).decision)
     data = report.as_dict()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -22,7 +22,7 @@ from typing import Any
 from bot.blocks import ask_hr_blocks, fallback_text, home_view, reply_blocks, slack_to_plain
 from bot.hr_notify import HrNotifier
 from faq.content import MessageSet
-from faq.models import Outcome
+from faq.models import Origin, Outcome
 from faq.replies import Reply
 from faq.service import FaqService
 from faq.store import Question
@@ -101,9 +101,8 @@ class Conversation:
         return Prepared(question_id, blocks, fallback_text(reply), hr_post_id)
 
     def _ask(self, text: str, user_id: str | None, place: Place, event_key: str):
-        return self.service.ask(slack_to_plain(text), channel_kind=place.kind, user_id=user_id,
-                                event_id=event_key, channel_id=place.channel_id, thread_ts=place.thread_ts,
-                                message_ts=place.message_ts, tell_hr=True, follows=self._follows(place))
+        origin = Origin(place.kind, user_id, event_key, place.channel_id, place.thread_ts, place.message_ts)
+        return self.service.ask(slack_to_plain(text), origin, tell_hr=True, follows=self._follows(place))
 
     def _follows(self, place: Place) -> str | None:
         """The previous questions of this conversation: the same thread, or the same DM outside
@@ -127,7 +126,7 @@ class Conversation:
             held = len(self._unsaved)
         log.error("database not writable (%s): question %s answered and kept in memory until it can be "
                   "written (%d held)", exc, event_key, held)
-        answered = self.service.ask(slack_to_plain(text), channel_kind=place.kind, log_question=False)
+        answered = self.service.ask(slack_to_plain(text), Origin(place.kind), log_question=False)
         msg = self.messages(answered.reply.language)
         return Prepared(None, reply_blocks(answered.reply, msg, None), fallback_text(answered.reply), None)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from faq.content import MessageSet
 from faq.evaluate import Labelled, conversation_context
-from faq.models import Decision, Outcome
+from faq.models import Decision, Origin, Outcome
 from faq.replies import Reply, compose
 from faq.service import FaqService
 
@@ -45,7 +45,7 @@ class LocalChat:
 
     def _ask(self, text: str) -> None:
         follows = conversation_context([Labelled(q, "") for q in self.history]) if self.history else None
-        answered = self.service.ask(text, channel_kind=self.channel_kind, user_id=self.user, follows=follows)
+        answered = self.service.ask(text, Origin(self.channel_kind, self.user), follows=follows)
         self.history = (self.history + [text])[-2:]
         self.asked, self.language = answered.question_id, answered.reply.language
         if self.channel_kind != "cli" and self.asked is not None and answered.decision.outcome is Outcome.ESCALATE:

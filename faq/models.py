@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
@@ -15,6 +16,21 @@ MAX_ANSWER_EN_CHARS = MAX_ANSWER_CHARS * 2
 MIN_PHRASINGS = 8
 MIN_PHRASINGS_EN = 3
 MAX_RELATED = 3
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a question came from: the surface, the person, Slack's delivery and place.
+
+    ``event_id`` is the delivery's claim (UNIQUE in the question log); the channel and
+    timestamps say where HR's answer or a follow-up goes."""
+
+    channel_kind: str  # im | mention | slash | home | cli | eval | chat
+    user_id: str | None = None
+    event_id: str | None = None
+    channel_id: str | None = None
+    thread_ts: str | None = None
+    message_ts: str | None = None
+
 
 class EntryKind(str, Enum):
     """What a matched entry does: answer from the notices, escalate precisely, or chat."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from faq.answerer import Answerer
 from faq.content import CONTENT_DIR, ContentError, FaqContent, load_content
-from faq.models import Decision, Outcome
+from faq.models import Decision, Origin, Outcome
 from faq.privacy import MY_NUMBER_MASK, cut_text
 from faq.replies import Reply, compose
 from faq.review import ReviewQueue
@@ -101,10 +101,8 @@ class FaqService:
         decision = Decision(question="", language="en" if language == "en" else "ja", outcome=Outcome.ESCALATE)
         return compose(decision, self.answerer().content, hr_notified=True)
 
-    def ask(self, question: str, *, channel_kind: str, user_id: str | None = None,
-            event_id: str | None = None, channel_id: str | None = None,
-            thread_ts: str | None = None, message_ts: str | None = None,
-            log_question: bool = True, tell_hr: bool = False, follows: str | None = None) -> Answered:
+    def ask(self, question: str, origin: Origin, *, log_question: bool = True, tell_hr: bool = False,
+            follows: str | None = None) -> Answered:
         """Decide, compose the reply and (unless told not to) log the masked question.
 
         ``follows`` is the conversation's previous question, for follow-ups. With ``tell_hr``, an
@@ -124,15 +122,12 @@ class FaqService:
         question_id = None
         refused_ids: list[int] = []
         if log_question:
-            place = {"channel_kind": channel_kind, "user_id": user_id, "channel_id": channel_id,
-                     "thread_ts": thread_ts, "message_ts": message_ts}
             question_id = self.store.log_question(
-                decision, event_id=event_id,
-                hr_post_reason="escalate" if told and decision.outcome is Outcome.ESCALATE else None, **place)
+                decision, origin, hr_post_reason="escalate" if told and decision.outcome is Outcome.ESCALATE else None)
             if question_id is not None and told:
                 for i, part in enumerate(refused, 1):
-                    part_id = self.store.log_question(part, event_id=f"{event_id}#part{i}" if event_id else None,
-                                                      hr_post_reason="escalate", **place)
+                    part_origin = replace(origin, event_id=f"{origin.event_id}#part{i}" if origin.event_id else None)
+                    part_id = self.store.log_question(part, part_origin, hr_post_reason="escalate")
                     if part_id is not None:
                         refused_ids.append(part_id)
         return Answered(decision, reply, question_id, refused_ids)

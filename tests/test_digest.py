@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from bot.digest import chart_png, next_monday_morning
-from faq.models import Outcome
+from faq.models import Origin, Outcome
 from faq.service import FaqService
 from faq.store import Store
 from testsupport.builders import decision
@@ -32,7 +32,7 @@ def test_digest_posts_numbers_and_chart_to_hr(tmp_path, stub):
     FaqService.open(store)
     for outcome in (Outcome.ANSWER, Outcome.ANSWER, Outcome.ESCALATE):
         store.log_question(decision("q", outcome),
-                           channel_kind="im", user_id="U1")
+                           Origin("im", "U1"))
     store.db.execute("update questions set asked_at = ?", [(dt.date.today() - dt.timedelta(days=1)).isoformat()
                                                             + "T09:00:00+00:00"])
     result = faqbot("digest", env=clean_env(DATABASE_PATH=str(db), SLACK_BOT_TOKEN="xoxb-digest",

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from faq.editing import Editor
+from faq.models import Origin
 from faq.service import FaqService
 from faq.store import Store, VersionConflict
 from faq.content import load_content
@@ -128,7 +129,7 @@ def test_review_list_close_and_stats(tmp_path):
     service = FaqService.open(store)
     for text in ("育児休業の申請はどこ？", "育児休業の申請はどこですか"):
         qid = store.log_question(decision(text),
-                                 channel_kind="im", user_id="U1")
+                                 Origin("im", "U1"))
         service.review_queue().add(qid, "escalate")
     listed = json.loads(run(tmp_path, "review", "list", "--json").stdout)
     assert len(listed) == 1 and listed[0]["count"] == 2 and listed[0]["status"] == "open"
@@ -142,7 +143,7 @@ def test_backup_is_a_consistent_copy_and_purge_keeps_entries(tmp_path):
     store = Store(tmp_path / "hr.db")
     FaqService.open(store)
     store.log_question(decision("古い質問"),
-                       channel_kind="im", user_id="U1")
+                       Origin("im", "U1"))
     store.db.execute("update questions set asked_at = '2020-01-01T00:00:00+00:00'")
     copy = tmp_path / "backup.db"
     assert run(tmp_path, "backup", str(copy)).returncode == 0
@@ -184,7 +185,7 @@ def test_purge_everything_asks_first_and_negative_days_are_refused(tmp_path):
     store = Store(tmp_path / "hr.db")
     FaqService.open(store)
     store.log_question(decision("今日の質問"),
-                       channel_kind="im", user_id="U1")
+                       Origin("im", "U1"))
     # A minute old: "older than 0 days" is everything before now, at one-second resolution.
     store.db.execute("update questions set asked_at = ?",
                      [(dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)).isoformat(timespec="seconds")])

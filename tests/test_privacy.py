@@ -2,6 +2,7 @@ import time
 
 import pytest
 
+from faq.models import Origin
 from faq.privacy import (MAX_TEXT_CHARS, MY_NUMBER_MASK, contains_my_number, cut_text, is_valid_my_number,
                          mask_personal_data)
 
@@ -93,6 +94,6 @@ def test_every_pattern_is_linear_at_slacks_maximum_length(name):
 @pytest.mark.parametrize("name", WORST)
 def test_a_maximum_length_message_is_masked_and_matched_within_100_ms(service, name):
     started = time.perf_counter()
-    answered = service.ask(WORST[name], channel_kind="im", log_question=False)
+    answered = service.ask(WORST[name], Origin("im"), log_question=False)
     assert time.perf_counter() - started < 0.1
     assert len(answered.decision.question) <= MAX_TEXT_CHARS

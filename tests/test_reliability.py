@@ -17,6 +17,7 @@ import urllib.request
 
 import pytest
 
+from faq.models import Origin
 from testsupport.slack_requests import SIGNING_SECRET, direct_message, signature, slash_command
 from testsupport.slack_app import HR_CHANNEL, start_app
 
@@ -128,7 +129,7 @@ def _in(seconds: float) -> str:
 
 
 def test_only_the_current_claim_marks_a_post(store, service):
-    question_id = service.ask("身代金は払ったんですか？", channel_kind="im", event_id="EvFence", tell_hr=True).question_id
+    question_id = service.ask("身代金は払ったんですか？", Origin("im", event_id="EvFence"), tell_hr=True).question_id
     post_id = store.hr_post_id(question_id, "escalate")
     first = store.claim_hr_post(post_id)
     store.db.execute("update hr_posts set lease_until = '2000-01-01' where id = ?", [post_id])  # lease ran out
@@ -248,10 +249,10 @@ def test_no_request_or_reply_body_is_logged_at_any_level(stub, db_path, level):
 
 def test_purge_rewrites_a_groups_representative_from_a_purged_question(store, service):
     queue = service.review_queue()
-    old = service.ask("山田太郎の給与明細は漏れましたか", channel_kind="im", event_id="EvOld").question_id
+    old = service.ask("山田太郎の給与明細は漏れましたか", Origin("im", event_id="EvOld")).question_id
     queue.add(old, "escalate")
     store.db.execute("update questions set asked_at = '2020-01-01T00:00:00+00:00' where id = ?", [old])
-    new = service.ask("佐藤花子の給与明細は漏れましたか", channel_kind="im", event_id="EvNew").question_id
+    new = service.ask("佐藤花子の給与明細は漏れましたか", Origin("im", event_id="EvNew")).question_id
     queue.add(new, "escalate")
     [group] = store.db.execute("select id from review_groups").fetchall()
     assert store.purge(30) == 1

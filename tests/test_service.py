@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from faq.content import ContentError
-from faq.models import Outcome
+from faq.models import Origin, Outcome
 from faq.service import FaqService
 from testsupport.builders import copy_content
 
 
 def test_first_start_imports_and_answers(service: FaqService):
-    answered = service.ask("マイナンバーは大丈夫？", channel_kind="im", user_id="U1")
+    answered = service.ask("マイナンバーは大丈夫？", Origin("im", "U1"))
     assert answered.decision.outcome is Outcome.ANSWER
     assert answered.question_id is not None
     assert "暗号化" in answered.reply.as_text()
@@ -24,7 +24,7 @@ def test_an_edit_in_another_process_answers_the_next_question(service: FaqServic
     entry = next(e for e in other.entries() if e.id == "contact-hr")
     other.save_entry(entry.model_copy(update={"answer": "人事課の窓口は平日9時から開いています。"}),
                      changed_by="U_HR", expected_version=1)
-    answered = service.ask("人事課の電話番号は？", channel_kind="im", log_question=False)
+    answered = service.ask("人事課の電話番号は？", Origin("im"), log_question=False)
     assert answered.reply.body == "人事課の窓口は平日9時から開いています。"
 
 
@@ -34,7 +34,7 @@ def test_broken_files_keep_the_last_good_faq(tmp_path: Path, db_path: Path, open
     (broken / "entries" / "leak.yaml").write_text("id: leak\nanswer: [\n", encoding="utf-8")
     service = FaqService.open(open_store(db_path), broken)
     assert "leak.yaml" in caplog.text
-    assert service.ask("情報は漏れた？", channel_kind="im", log_question=False).decision.entry_id == "leak"
+    assert service.ask("情報は漏れた？", Origin("im"), log_question=False).decision.entry_id == "leak"
 
 
 def test_broken_files_on_an_empty_database_stop_with_the_problems(tmp_path: Path, db_path: Path, open_store):

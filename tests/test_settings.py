@@ -9,6 +9,7 @@ from pathlib import Path
 from testsupport.processes import clean_env, faqbot as run_faqbot, free_port
 from bot.settings import CoreSettings, Settings, read_settings
 from faq.content import load_content
+from faq.models import Origin
 from faq.service import FaqService
 from faq.store import Store
 from testsupport.builders import decision
@@ -25,7 +26,7 @@ def test_every_command_reads_the_database_path_from_dotenv(tmp_path):
     store = Store(bot_db)
     FaqService.open(store)
     store.log_question(decision("育休の申請は？"),
-                       channel_kind="im", user_id="U1")
+                       Origin("im", "U1"))
 
     copy = tmp_path / "copy.db"
     result = faqbot(tmp_path, "backup", str(copy))

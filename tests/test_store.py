@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from faq.errors import IncompatibleDatabase
-from faq.models import Decision, Outcome
+from faq.models import Decision, Origin, Outcome
 from faq.store import SCHEMA_VERSION, SHIPPED_BY, Store, VersionConflict
 from testsupport.builders import decision
 
@@ -74,21 +74,21 @@ def _decision(text: str) -> Decision:
 
 def test_question_log_masks_personal_data(store: Store, db_path: Path):
     store.log_question(_decision("番号は1234 5678 9018、電話は090-1111-2222、mail x@example.com"),
-                       channel_kind="im", user_id="U1")
+                       Origin("im", "U1"))
     raw = sqlite3.connect(db_path).execute("select question from questions").fetchone()[0]
     assert "9018" not in raw and "2222" not in raw and "example.com" not in raw
     assert "[マイナンバー]" in raw
 
 
 def test_one_row_per_event_id(store: Store):
-    first = store.log_question(_decision("質問"), channel_kind="im", user_id="U1", event_id="Ev1")
-    again = store.log_question(_decision("質問"), channel_kind="im", user_id="U1", event_id="Ev1")
+    first = store.log_question(_decision("質問"), Origin("im", "U1", event_id="Ev1"))
+    again = store.log_question(_decision("質問"), Origin("im", "U1", event_id="Ev1"))
     assert first is not None and again is None
     assert store.db["questions"].count == 1
 
 
 def test_feedback_is_linked_to_the_question(store: Store):
-    qid = store.log_question(_decision("質問"), channel_kind="im", user_id="U1")
+    qid = store.log_question(_decision("質問"), Origin("im", "U1"))
     store.add_feedback(qid, "U1", -1)
     row = next(store.db.query("select * from feedback"))
     assert (row["question_id"], row["value"]) == (qid, -1)
@@ -97,8 +97,7 @@ def test_feedback_is_linked_to_the_question(store: Store):
 def _writer(path: str, worker: int, count: int) -> None:
     s = Store(path)
     for i in range(count):
-        s.log_question(_decision(f"w{worker}-{i}"), channel_kind="im", user_id=f"U{worker}",
-                       event_id=f"Ev{worker}-{i}")
+        s.log_question(_decision(f"w{worker}-{i}"), Origin("im", f"U{worker}", event_id=f"Ev{worker}-{i}"))
 
 
 def test_two_processes_writing_at_once_lose_nothing(db_path: Path, open_store):
@@ -122,8 +121,7 @@ def test_threads_writing_and_reading_at_once_lose_nothing(store: Store):
     def work(worker: int) -> None:
         try:
             for i in range(40):
-                qid = store.log_question(_decision(f"t{worker}-{i}"), channel_kind="im", user_id=f"U{worker}",
-                                         event_id=f"EvT{worker}-{i}")
+                qid = store.log_question(_decision(f"t{worker}-{i}"), Origin("im", f"U{worker}", event_id=f"EvT{worker}-{i}"))
                 assert store.question(qid).question == f"t{worker}-{i}"
                 list(store.db.query("select count(*) from questions"))
         except BaseException as exc:  # collected and asserted below
@@ -139,10 +137,10 @@ def test_threads_writing_and_reading_at_once_lose_nothing(store: Store):
 
 
 def test_an_escalation_and_its_hr_post_are_written_together(store: Store):
-    qid = store.log_question(_decision("身代金は？"), channel_kind="im", user_id="U1", event_id="EvHR",
+    qid = store.log_question(_decision("身代金は？"), Origin("im", "U1", event_id="EvHR"),
                              hr_post_reason="escalate")
     assert store.hr_post_id(qid, "escalate") is not None
-    assert store.log_question(_decision("身代金は？"), channel_kind="im", user_id="U1", event_id="EvHR",
+    assert store.log_question(_decision("身代金は？"), Origin("im", "U1", event_id="EvHR"),
                               hr_post_reason="escalate") is None
     assert store.db["hr_posts"].count == 1 and store.db["questions"].count == 1
 
@@ -150,7 +148,7 @@ def test_an_escalation_and_its_hr_post_are_written_together(store: Store):
 def test_reading_the_review_queue_writes_nothing(store: Store, service):
     """An unpicked clarify joins the queue only when a command sweeps it in, never from a read."""
     qid = store.log_question(decision("いつ？", Outcome.CLARIFY),
-                             channel_kind="im", user_id="U1")
+                             Origin("im", "U1"))
     store.db.execute("update questions set asked_at = '2020-01-01T00:00:00+00:00' where id = ?", [qid])
     queue = service.review_queue()
     assert queue.groups() == [] and store.review_item_for_question(qid) is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from faq.models import Decision
+from faq.models import Decision, Origin
 from faq.privacy import mask_personal_data
 from faq.store.core import days_ago, now
 from faq.store.outbox import OutboxStore
@@ -22,23 +22,20 @@ DEFAULT_RETENTION_DAYS = 180
 class QuestionsStore(OutboxStore):
     """Logging a question may queue its HR post in the same transaction, hence the outbox."""
 
-    def log_question(self, decision: Decision, *, channel_kind: str, user_id: str | None,
-                     event_id: str | None = None, channel_id: str | None = None,
-                     thread_ts: str | None = None, message_ts: str | None = None,
-                     hr_post_reason: str | None = None) -> int | None:
+    def log_question(self, decision: Decision, origin: Origin, *, hr_post_reason: str | None = None) -> int | None:
         """Store one question (masked). Returns its id, or None if ``event_id`` was seen.
 
         The UNIQUE ``event_id`` is the claim on a Slack delivery: a retry or a replay finds
-        the row and does nothing, across processes and restarts. With ``hr_post_reason`` the
+        the row and does nothing, across processes and restarts (``origin.event_id``). With ``hr_post_reason`` the
         pending HR post is written in the same transaction, so no claim exists without it."""
         row = {
-            "asked_at": now(), "channel_kind": channel_kind, "user_id": user_id,
+            "asked_at": now(), "channel_kind": origin.channel_kind, "user_id": origin.user_id,
             "question": mask_personal_data(decision.question), "language": decision.language,
             "outcome": decision.outcome.value, "entry_id": decision.entry_id,
             "score": decision.score,
             "candidates": json.dumps([c.model_dump() for c in decision.candidates]),
-            "event_id": event_id, "channel_id": channel_id, "thread_ts": thread_ts,
-            "message_ts": message_ts,
+            "event_id": origin.event_id, "channel_id": origin.channel_id, "thread_ts": origin.thread_ts,
+            "message_ts": origin.message_ts,
         }
         try:
             with self.transaction() as db:

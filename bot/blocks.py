@@ -189,5 +189,5 @@ def home_view(msg: MessageSet, examples: list[str], retention_days: int) -> dict
         blocks.append({"type": "actions", "block_id": "examples", "elements": [
             button(q, f"{EXAMPLE_QUESTION}_{i}", q) for i, q in enumerate(examples[:5])]})
     blocks += [{"type": "divider"},
-               context(msg.text("home_privacy").replace("{retention_days}", str(retention_days)))]
+               context(msg.text("home_privacy", retention_days=str(retention_days)))]
     return {"type": "home", "blocks": blocks}

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from faq.phrases import compile_phrases
+
 
 @dataclass(frozen=True)
 class AskedFor:
@@ -31,14 +33,9 @@ class AskedFor:
 
 def compile_asks(rules: dict[str, tuple[list[str], list[str]]]) -> list[AskedFor]:
     """One ``AskedFor`` per configured kind: (question phrases, answer phrases)."""
-    return [AskedFor(name, _alternation(q), _alternation(a)) for name, (q, a) in rules.items()]
+    return [AskedFor(name, compile_phrases(q), compile_phrases(a)) for name, (q, a) in rules.items()]
 
 
 def unmet(asks: list[AskedFor], question: str, answer: str) -> str | None:
     """The first kind of information the question asks for and the answer lacks, if any."""
     return next((a.name for a in asks if a.unmet_by(question, answer)), None)
-
-
-def _alternation(phrases: list[str]) -> re.Pattern[str] | None:
-    ordered = sorted({p.lower() for p in phrases if p}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE) if ordered else None

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from faq.phrases import compile_phrases
+
 # Sentences end at Japanese or Western end punctuation or a line break.
 _SENTENCE = re.compile(r"[^。．！？!?\n]+[。．！？!?\n]*")
 # A sentence that asks or requests: a question mark, or a typical question/request ending.
@@ -42,8 +44,8 @@ class Focus:
     short_question_chars: int
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_formulas", _alternation(self.formulas))
-        object.__setattr__(self, "_set_aside", _alternation(self.set_aside))
+        object.__setattr__(self, "_formulas", compile_phrases(self.formulas))
+        object.__setattr__(self, "_set_aside", compile_phrases(self.set_aside))
 
     def without_formulas(self, text: str) -> str:
         """``text`` without business formulas, unless nothing else is left (「よろしくお願いします」)."""
@@ -90,11 +92,6 @@ def asks(sentence: str) -> bool:
 def points_back(text: str) -> bool:
     """「それはいつ？」, "and the date?": the sentence refers to something said before it."""
     return _POINTS_BACK.match(text.strip()) is not None
-
-
-def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
-    ordered = sorted({p for p in phrases if p}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(p) for p in ordered), re.IGNORECASE) if ordered else None
 
 
 def _letters(text: str) -> str:

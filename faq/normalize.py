@@ -19,6 +19,8 @@ import jaconv
 import snowballstemmer
 from sudachipy import Dictionary, SplitMode
 
+from faq.phrases import compile_phrases
+
 from faq.content import MatchingConfig
 
 _SLACK_USER = re.compile(r"<[@#!][^>]*>")
@@ -133,15 +135,13 @@ class Normalizer:
                 for form in {key, fold_kana(key), jaconv.hira2kata(key)}:
                     if form:
                         self._replacements.setdefault(form, target)
-        ordered = sorted(self._replacements, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        self._pattern = compile_phrases(self._replacements, flags=0)
         terms = sorted(set(self._replacements.values()), key=len, reverse=True)
-        self._terms = re.compile("|".join(map(re.escape, terms))) if terms else None
+        self._terms = compile_phrases(terms, flags=0)
         # In the fuzzy-matching form a table term is one private-use character, so a long
         # term such as エムケイシステム weighs like one character there, not eight.
         self._glyph = {fold_kana(t): chr(0xE000 + i) for i, t in enumerate(terms)}
-        folded_terms = sorted(self._glyph, key=len, reverse=True)
-        self._glyph_pattern = re.compile("|".join(map(re.escape, folded_terms))) if terms else None
+        self._glyph_pattern = compile_phrases(self._glyph, flags=0)
         # Dictionary forms join the table too, so 辞める or 漏れる match like 辞めた人 or 漏れ.
         self._token_synonyms = {fold_kana(k): fold_kana(v) for k, v in self._replacements.items()}
         self._dictionary = Dictionary(dict="core")

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from faq.phrases import alternation_source
+
 # Sentences end at a question mark or a full stop; only asking sentences become parts.
 _SENTENCE_END = re.compile(r"(?<=[?？。．!！])\s*|\n+")
 # English: "When did it happen and was my data leaked?" joins two questions with "and".
@@ -33,8 +35,7 @@ class Splitter:
     max_parts: int
 
     def __post_init__(self) -> None:
-        joiners = sorted({j for j in self.joiners if j}, key=len, reverse=True)
-        pattern = "|".join(re.escape(j) for j in joiners)
+        pattern = alternation_source(self.joiners)
         # 「漏えいの有無と二次被害の有無」: と right after a question target joins two questions.
         targets = sorted({t for t in self.targets if t}, key=len, reverse=True)
         if targets:

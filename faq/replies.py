@@ -85,6 +85,13 @@ def _heading(part: Decision, content: FaqContent, msg: MessageSet) -> str:
     return msg.text("part_heading", question=_question(entry, part.language) if entry else part.question)
 
 
+def _part(part: Decision, content: FaqContent, msg: MessageSet, hr_notified: bool) -> Reply:
+    """One question of a several-question reply: headed, with its sources; related questions are
+    offered under a single answer only."""
+    reply = compose(part, content, hr_notified=hr_notified)
+    return reply.model_copy(update={"heading": _heading(part, content, msg), "related": []})
+
+
 def compose(decision: Decision, content: FaqContent, *, hr_notified: bool = False) -> Reply:
     """The reply for ``decision``; never states anything but curated content.
 
@@ -95,8 +102,7 @@ def compose(decision: Decision, content: FaqContent, *, hr_notified: bool = Fals
     if decision.parts:
         return Reply(outcome=decision.outcome, language=lang, body="", entry_id=decision.entry_id,
                      warning=msg.text("my_number_warning") if decision.contains_my_number else None,
-                     parts=[compose(part, content, hr_notified=hr_notified).model_copy(
-                         update={"heading": _heading(part, content, msg)}) for part in decision.parts])
+                     parts=[_part(part, content, msg, hr_notified) for part in decision.parts])
     entry = content.entry(decision.entry_id) if decision.entry_id else None
     reply = Reply(
         outcome=decision.outcome, language=lang, body="",

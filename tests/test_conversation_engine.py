@@ -36,6 +36,7 @@ def test_a_part_the_notices_do_not_answer_keeps_its_precise_refusal(answerer, co
     reply = compose(decision, content)
     assert [p.heading for p in reply.parts][0] == "「原因は何ですか？」について"
     assert "記載がありません" in reply.parts[1].body and reply.parts[0].sources
+    assert reply.parts[0].related == []  # related questions belong under a single answer only
     text = reply.as_text()
     assert text.index("ランサムウェア") < text.index("記載がありません")
 

@@ -44,10 +44,11 @@ class Answerer:
         # Matching looks at the start of a message; a 50,000-character paste decides no better.
         text = masked[: self.config.max_match_chars]
         flags = {"question": masked, "contains_my_number": masked != question}
-        pieces = self._splitter.parts(self._focus.without_formulas(self._without_greeting(text)), asks)
+        whole = self._without_frame(text)
+        pieces = self._splitter.parts(whole, asks)
         if len(pieces) > 1 and (several := self._decide_parts(pieces, flags)) is not None:
             return several
-        analysis = self._analyze(text)
+        analysis = self._analyze_unframed(whole)
         alone = self._decide(analysis, flags)
         short = len(analysis.tokens) <= self.config.follow_up_max_words
         elliptic = points_back(text) or (short and alone.outcome is not Outcome.ANSWER)
@@ -155,7 +156,14 @@ class Answerer:
 
     def _analyze(self, text: str, language: Language | None = None) -> Analysis:
         """The asking part of the message, with the rest of it as weaker context."""
-        whole = self._focus.without_formulas(self._without_greeting(text))
+        return self._analyze_unframed(self._without_frame(text), language)
+
+    def _without_frame(self, text: str) -> str:
+        """The message without a leading greeting clause and without business formulas."""
+        return self._focus.without_formulas(self._without_greeting(text))
+
+    def _analyze_unframed(self, whole: str, language: Language | None = None) -> Analysis:
+        """``_analyze`` of a message whose frame (``_without_frame``) is already removed."""
         asking = self._focus.asking_part(whole)
         analysis = self.normalizer.analyze(asking, language)
         if asking == whole:

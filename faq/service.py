@@ -122,12 +122,15 @@ class FaqService:
         question_id = None
         refused_ids: list[int] = []
         if log_question:
-            question_id = self.store.log_question(
-                decision, origin, hr_post_reason="escalate" if told and decision.outcome is Outcome.ESCALATE else None)
-            if question_id is not None and told:
-                for i, part in enumerate(refused, 1):
-                    part_origin = replace(origin, event_id=f"{origin.event_id}#part{i}" if origin.event_id else None)
-                    part_id = self.store.log_question(part, part_origin, hr_post_reason="escalate")
-                    if part_id is not None:
-                        refused_ids.append(part_id)
+            # One write: a crash can never leave the message's claim without its refused parts.
+            with self.store.transaction():
+                question_id = self.store.log_question(
+                    decision, origin,
+                    hr_post_reason="escalate" if told and decision.outcome is Outcome.ESCALATE else None)
+                if question_id is not None and told:
+                    for i, part in enumerate(refused, 1):
+                        part_origin = replace(origin, event_id=f"{origin.event_id}#part{i}" if origin.event_id else None)
+                        part_id = self.store.log_question(part, part_origin, hr_post_reason="escalate")
+                        if part_id is not None:
+                            refused_ids.append(part_id)
         return Answered(decision, reply, question_id, refused_ids)

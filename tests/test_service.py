@@ -42,3 +42,23 @@ def test_broken_files_on_an_empty_database_stop_with_the_problems(tmp_path: Path
     (broken / "entries" / "leak.yaml").write_text("id: leak\n", encoding="utf-8")
     with pytest.raises(ContentError, match="leak.yaml"):
         FaqService.open(open_store(db_path), broken)
+
+
+def test_a_message_and_its_refused_parts_are_one_write(service: FaqService, monkeypatch):
+    """A failure while logging the part for HR leaves no claim behind: a redelivery answers again."""
+    text = "原因は何ですか？身代金は払ったんですか？"
+    real = service.store.log_question
+
+    def failing_on_parts(decision, origin, **kwargs):
+        if origin.event_id and "#part" in origin.event_id:
+            raise RuntimeError("disk gone while logging the part")
+        return real(decision, origin, **kwargs)
+
+    monkeypatch.setattr(service.store, "log_question", failing_on_parts)
+    with pytest.raises(RuntimeError):
+        service.ask(text, Origin("im", "U1", event_id="EvParts"), tell_hr=True)
+    assert service.store.question_by_event("EvParts") is None
+    monkeypatch.setattr(service.store, "log_question", real)
+    answered = service.ask(text, Origin("im", "U1", event_id="EvParts"), tell_hr=True)
+    assert answered.question_id is not None and len(answered.refused_ids) == 1
+    assert service.store.question_by_event("EvParts#part1").entry_id == "not-in-notice-ransom"

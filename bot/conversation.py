@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.blocks import ask_hr_blocks, fallback_text, home_view, reply_blocks, slack_to_plain
 from bot.hr_notify import HrNotifier
+from faq.answerer import FOLLOW_UP_TURNS, follows_from
 from faq.content import MessageSet
 from faq.models import Origin, Outcome
 from faq.replies import Reply
@@ -113,8 +114,8 @@ class Conversation:
         if place.thread_ts is None:
             minutes = self.service.content.matching.follow_up_minutes
             since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=minutes)).isoformat(timespec="seconds")
-        earlier = self.service.store.earlier_questions(place.channel_id, place.thread_ts, since=since)
-        return " ".join(earlier) or None
+        return follows_from(self.service.store.earlier_questions(place.channel_id, place.thread_ts, since=since,
+                                                                 limit=FOLLOW_UP_TURNS))
 
     def _answer_unsaved(self, text: str, user_id: str | None, place: Place, event_key: str,
                         exc: sqlite3.Error) -> Prepared | None:

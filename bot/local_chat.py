@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from faq.content import MessageSet
-from faq.evaluate import Labelled, conversation_context
-from faq.models import Decision, Origin, Outcome
-from faq.replies import Reply, compose
+from faq.answerer import FOLLOW_UP_TURNS, follows_from
+from faq.models import Origin, Outcome
+from faq.replies import Reply
 from faq.service import FaqService
 
 NONE_FITS = "0"
@@ -44,9 +44,8 @@ class LocalChat:
             self._ask(text)
 
     def _ask(self, text: str) -> None:
-        follows = conversation_context([Labelled(q, "") for q in self.history]) if self.history else None
-        answered = self.service.ask(text, Origin(self.channel_kind, self.user), follows=follows)
-        self.history = (self.history + [text])[-2:]
+        answered = self.service.ask(text, Origin(self.channel_kind, self.user), follows=follows_from(self.history))
+        self.history = (self.history + [text])[-FOLLOW_UP_TURNS:]
         self.asked, self.language = answered.question_id, answered.reply.language
         if self.channel_kind != "cli" and self.asked is not None and answered.decision.outcome is Outcome.ESCALATE:
             self.service.review_queue().add(self.asked, "escalate")
@@ -65,8 +64,8 @@ class LocalChat:
         if self.channel_kind != "cli" and self.asked is not None:
             self.service.review_queue().add(self.asked, "escalate")
         self.offered, self.clarified = [], False
-        refusal = Decision(question="", language="en" if self.language == "en" else "ja", outcome=Outcome.ESCALATE)
-        self.echo("\n" + compose(refusal, self.service.content).as_text())
+        # Locally nothing reaches HR's channel: the reply says whom to contact.
+        self.echo("\n" + self.service.refusal(self.language, hr_notified=False).as_text())
 
     def _show(self, reply: Reply) -> None:
         self.clarified = reply.outcome is Outcome.CLARIFY and bool(reply.choices)

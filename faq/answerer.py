@@ -7,6 +7,7 @@ from content/matching.yaml; the reasoning behind them is in the README ("Matchin
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from faq.asks import compile_asks, unmet
 from faq.content import FaqContent
@@ -16,6 +17,15 @@ from faq.matcher import Matcher, Scored
 from faq.models import Candidate, Decision, Entry, EntryKind, Outcome
 from faq.normalize import Analysis, Language, Normalizer, clean, kanji_share
 from faq.privacy import mask_my_numbers
+
+# A follow-up is read with this many of the conversation's latest questions.
+FOLLOW_UP_TURNS = 2
+
+
+def follows_from(questions: Sequence[str]) -> str | None:
+    """What a follow-up is read with: the conversation's latest questions, oldest first."""
+    return " ".join(questions[-FOLLOW_UP_TURNS:]) or None
+
 
 class Answerer:
     """Decides what to reply to a question, from the current FAQ content."""

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from faq.answerer import follows_from
 from faq.models import Decision, Outcome
 
 ESCALATE, SMALLTALK = "escalate", "smalltalk"
@@ -194,11 +195,6 @@ def read_conversations(path: Path) -> list[Thread | Multi | Labelled]:
     return rows
 
 
-def conversation_context(turns: list[Labelled]) -> str:
-    """What a follow-up is read with: the last two questions of the conversation."""
-    return " ".join(t.q for t in turns[-2:])
-
-
 def is_conversation_file(rows: list[Thread | Multi | Labelled]) -> bool:
     return any(isinstance(r, (Thread, Multi)) for r in rows)
 
@@ -230,7 +226,7 @@ def evaluate_conversations(rows: Iterable[Thread | Multi | Labelled],
                 if not ok:
                     report.misses.append({"q": turn.q, "turn": i + 1, "follows": follows, "expect": turn.expect,
                                           "got": _part_label(decision)})
-                previous = conversation_context(row.turns[max(0, i - 1): i + 1])
+                previous = follows_from([t.q for t in row.turns[: i + 1]])
         elif isinstance(row, Multi):
             decision = decide(row.q, None)
             got = [_part_label(p) for p in decision.parts] or [_part_label(decision)]

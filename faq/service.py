@@ -96,10 +96,11 @@ class FaqService:
                             outcome=Outcome.ANSWER, entry_id=entry_id)
         return compose(decision, answerer.content)
 
-    def refusal(self, language: str) -> Reply:
-        """The escalation reply when HR has the question (「どれにも当てはまらない」 after a clarify)."""
+    def refusal(self, language: str, *, hr_notified: bool = True) -> Reply:
+        """The escalation reply for 「どれにも当てはまらない」 after a clarify: HR has the question
+        (``hr_notified``), or, where nothing reaches HR's channel, whom to contact."""
         decision = Decision(question="", language="en" if language == "en" else "ja", outcome=Outcome.ESCALATE)
-        return compose(decision, self.answerer().content, hr_notified=True)
+        return compose(decision, self.answerer().content, hr_notified=hr_notified)
 
     def ask(self, question: str, origin: Origin, *, log_question: bool = True, tell_hr: bool = False,
             follows: str | None = None) -> Answered:

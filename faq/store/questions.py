@@ -85,13 +85,13 @@ class QuestionsStore(OutboxStore):
                                          "entry_id": entry_id, "user_id": user_id, "created_at": now()})
 
     def earlier_questions(self, channel_id: str, thread_ts: str | None, *, since: str | None,
-                          before_id: int | None = None, limit: int = 2) -> list[str]:
+                          limit: int) -> list[str]:
         """The latest questions asked in one thread (or, with ``thread_ts`` None, one DM channel
         outside threads, since ``since``), oldest first: what a follow-up is read with."""
         sql = ("select question from questions where channel_id = ? and thread_ts is ? "
-               "and (event_id is null or event_id not like '%#part%') and asked_at >= ? and id < ? "
+               "and (event_id is null or event_id not like '%#part%') and asked_at >= ? "
                "order by id desc limit ?")
-        rows = self.db.execute(sql, [channel_id, thread_ts, since or "", before_id or 2**62, limit]).fetchall()
+        rows = self.db.execute(sql, [channel_id, thread_ts, since or "", limit]).fetchall()
         return [r[0] for r in reversed(rows)]
 
     def labelled_questions(self, limit: int) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from bot.blocks import ask_hr_blocks, fallback_text, home_view, reply_blocks, sl
 from bot.hr_notify import HrNotifier
 from faq.answerer import FOLLOW_UP_TURNS, follows_from
 from faq.content import MessageSet
-from faq.models import Origin, Outcome
+from faq.models import Earlier, Origin, Outcome
 from faq.replies import Reply
 from faq.service import FaqService
 from faq.store import Question
@@ -105,8 +105,8 @@ class Conversation:
         origin = Origin(place.kind, user_id, event_key, place.channel_id, place.thread_ts, place.message_ts)
         return self.service.ask(slack_to_plain(text), origin, tell_hr=True, follows=self._follows(place))
 
-    def _follows(self, place: Place) -> str | None:
-        """The previous questions of this conversation: the same thread, or the same DM outside
+    def _follows(self, place: Place) -> Earlier | None:
+        """What came before in this conversation: the same thread, or the same DM outside
         threads within ``follow_up_minutes``. A slash command or App Home click has none."""
         if place.kind not in ("im", "mention") or not place.channel_id:
             return None
@@ -114,8 +114,9 @@ class Conversation:
         if place.thread_ts is None:
             minutes = self.service.content.matching.follow_up_minutes
             since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=minutes)).isoformat(timespec="seconds")
-        return follows_from(self.service.store.earlier_questions(place.channel_id, place.thread_ts, since=since,
-                                                                 limit=FOLLOW_UP_TURNS))
+        turns = self.service.store.earlier_turns(place.channel_id, place.thread_ts, since=since,
+                                                 limit=FOLLOW_UP_TURNS)
+        return follows_from([q for q, _ in turns], turns[-1][1] if turns else None)
 
     def _answer_unsaved(self, text: str, user_id: str | None, place: Place, event_key: str,
                         exc: sqlite3.Error) -> Prepared | None:

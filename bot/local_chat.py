@@ -32,6 +32,8 @@ class LocalChat:
     asked: int | None = None
     language: str = "ja"
     history: list[str] = field(default_factory=list)
+    # The entry last shown: what a follow-up that asks what it said is answered with.
+    topic: str | None = None
 
     def handle(self, text: str) -> None:
         """Answer one line typed by the person."""
@@ -44,8 +46,11 @@ class LocalChat:
             self._ask(text)
 
     def _ask(self, text: str) -> None:
-        answered = self.service.ask(text, Origin(self.channel_kind, self.user), follows=follows_from(self.history))
+        answered = self.service.ask(text, Origin(self.channel_kind, self.user),
+                                    follows=follows_from(self.history, self.topic))
         self.history = (self.history + [text])[-FOLLOW_UP_TURNS:]
+        decision = answered.decision
+        self.topic = decision.entry_id if decision.outcome is Outcome.ANSWER else None
         self.asked, self.language = answered.question_id, answered.reply.language
         if self.channel_kind != "cli" and self.asked is not None and answered.decision.outcome is Outcome.ESCALATE:
             self.service.review_queue().add(self.asked, "escalate")
@@ -57,6 +62,7 @@ class LocalChat:
             self.service.store.record_choice(self.asked, self.user, entry_id)
         reply = self.service.entry_reply(entry_id, self.language)
         if reply is not None:
+            self.topic = entry_id
             self._show(reply)
 
     def _none_fits(self) -> None:

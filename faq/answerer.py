@@ -14,7 +14,7 @@ from faq.content import FaqContent
 from faq.focus import Focus, asks, points_back
 from faq.parts import Splitter
 from faq.matcher import Matcher, Scored
-from faq.models import Candidate, Decision, Entry, EntryKind, Outcome
+from faq.models import Candidate, Decision, Earlier, Entry, EntryKind, Outcome
 from faq.normalize import Analysis, Language, Normalizer, clean, kanji_share
 from faq.privacy import mask_my_numbers
 
@@ -22,9 +22,11 @@ from faq.privacy import mask_my_numbers
 FOLLOW_UP_TURNS = 2
 
 
-def follows_from(questions: Sequence[str]) -> str | None:
-    """What a follow-up is read with: the conversation's latest questions, oldest first."""
-    return " ".join(questions[-FOLLOW_UP_TURNS:]) or None
+def follows_from(questions: Sequence[str], topic: str | None = None) -> Earlier | None:
+    """What a follow-up is read with: the conversation's latest questions, oldest first, and
+    the entry the latest one was answered with."""
+    latest = tuple(q for q in questions[-FOLLOW_UP_TURNS:] if q.strip())
+    return Earlier(latest, topic) if latest else None
 
 
 class Answerer:
@@ -43,10 +45,10 @@ class Answerer:
         self._focus = Focus(tuple(focus.formulas), tuple(focus.set_aside), focus.short_question_chars)
         self._splitter = Splitter(tuple(parts.joiners), tuple(parts.targets), parts.max_parts)
 
-    def decide(self, question: str, follows: str | None = None) -> Decision:
+    def decide(self, question: str, follows: Earlier | None = None) -> Decision:
         """Match ``question`` and decide; a マイナンバー in it is masked before anything else.
 
-        ``follows`` is the previous question of the same conversation (a thread, or a DM a few
+        ``follows`` is what came before in the same conversation (a thread, or a DM a few
         minutes ago): a short follow-up (「それはいつ？」, "and the date?") is read with it. A
         message asking several things gets one decision per question in ``parts``.
         """
@@ -60,11 +62,15 @@ class Answerer:
             return several
         analysis = self._analyze_unframed(whole)
         alone = self._decide(analysis, flags)
+        if follows is None:
+            return alone
         short = len(analysis.tokens) <= self.config.follow_up_max_words
         elliptic = points_back(text) or (short and alone.outcome is not Outcome.ANSWER)
         unplaced = alone.outcome in (Outcome.CLARIFY, Outcome.ESCALATE) and alone.entry_id is None
-        if follows and (elliptic or unplaced):
-            previous = self._analyze(follows[: self.config.max_match_chars], analysis.language)
+        if alone.outcome is not Outcome.ANSWER and (stayed := self._stay(follows.topic, analysis, flags)):
+            return stayed
+        if elliptic or unplaced:
+            previous = self._analyze(follows.text[: self.config.max_match_chars], analysis.language)
             # 「電話番号は？」 alone offers three contacts; the previous question picks one of them.
             decided = (self._pick(previous, alone, analysis, flags) if alone.outcome is Outcome.CLARIFY
                        else self._decide(analysis.plus_context(previous.tokens, self.config.follow_up_context_weight),
@@ -74,6 +80,19 @@ class Answerer:
                     or self._better_in_context(decided, alone, previous, flags)):
                 return decided.model_copy(update={"follow_up": True})
         return alone
+
+    def _stay(self, topic: str | None, analysis: Analysis, flags: dict) -> Decision | None:
+        """The previous answer again, when the follow-up that found no answer of its own asks
+        what that answer already holds (「土日もやってる？」 after the call centre's hours)."""
+        entry = self._entries.get(topic or "")
+        if entry is None or entry.kind is not EntryKind.ANSWER:
+            return None
+        share = self.matcher.held_by_answer(analysis, entry.id)
+        if share < self.config.follow_up_stay_coverage:
+            return None
+        held = Scored(entry.id, entry.kind, score=share, coverage=share, evidence=0.0, lexical=0.0, fuzzy=0.0)
+        decided = self._answer(held, analysis, [], {**flags, "language": analysis.language})
+        return decided.model_copy(update={"follow_up": True}) if decided.outcome is Outcome.ANSWER else None
 
     def _better_in_context(self, decided: Decision, alone: Decision, previous: Analysis, flags: dict) -> bool:
         """Context beats the question's own answer only when it scores higher and is not just the

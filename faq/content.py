@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from collections.abc import Iterable
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from faq import facts
 from faq.errors import ContentError
@@ -97,6 +97,7 @@ class MatchingConfig(BaseModel):
     parts: PartsPhrases
     follow_up_max_words: int = 2
     follow_up_context_weight: float = 0.5
+    follow_up_stay_coverage: float = Field(0.75, ge=0.0, le=1.0)
     follow_up_minutes: int = 10
     review_group_similarity: float = 75.0
     review_abandoned_minutes: int = 30

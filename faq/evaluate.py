@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from faq.answerer import follows_from
-from faq.models import Decision, Outcome
+from faq.models import Decision, Earlier, Outcome
 
 ESCALATE, SMALLTALK = "escalate", "smalltalk"
 
@@ -206,13 +206,13 @@ def _part_label(decision: Decision) -> str:
 
 
 def evaluate_conversations(rows: Iterable[Thread | Multi | Labelled],
-                           decide: Callable[[str, str | None], Decision]) -> ConversationReport:
+                           decide: Callable[[str, Earlier | None], Decision]) -> ConversationReport:
     """Threads turn by turn (each turn decided with the previous question as ``follows``) and
     several-question messages by exact match of their parts, in order."""
     report = ConversationReport()
     for row in rows:
         if isinstance(row, Thread):
-            previous: str | None = None
+            previous: Earlier | None = None
             for i, turn in enumerate(row.turns):
                 decision = decide(turn.q, previous)
                 follows = previous
@@ -226,7 +226,9 @@ def evaluate_conversations(rows: Iterable[Thread | Multi | Labelled],
                 if not ok:
                     report.misses.append({"q": turn.q, "turn": i + 1, "follows": follows, "expect": turn.expect,
                                           "got": _part_label(decision)})
-                previous = follows_from([t.q for t in row.turns[: i + 1]])
+                # What the bot answered, not the label: a wrong turn misleads the next one, as live.
+                topic = decision.entry_id if decision.outcome is Outcome.ANSWER else None
+                previous = follows_from([t.q for t in row.turns[: i + 1]], topic)
         elif isinstance(row, Multi):
             decision = decide(row.q, None)
             got = [_part_label(p) for p in decision.parts] or [_part_label(decision)]

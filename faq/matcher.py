@@ -64,7 +64,7 @@ class _LanguageIndex:
     """The index of one language's phrasings."""
 
     def __init__(self, entries: list[Entry], analyses: list[list[Analysis]], config: MatchingConfig,
-                 normalizer: Normalizer | None = None):
+                 normalizer: Normalizer | None = None, answers: list[Analysis] | None = None):
         self.entries = entries
         self._normalizer = normalizer
         self._spelling_min_length = config.spelling_min_length
@@ -78,6 +78,8 @@ class _LanguageIndex:
         n = max(len(entries), 1)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
         self.unknown_idf = math.log(1 + n)
+        # What each entry's answer says, in words: a follow-up asking what it already holds stays.
+        self.answer_vocab = {e.id: set(a.tokens) | v for e, a, v in zip(entries, answers or [], self.vocab)}
         self.bm25 = bm25s.BM25()
         corpus = [[t for a in group for t in index_terms(a)] or ["_"] for group in analyses]
         self.bm25.index(corpus, show_progress=False)
@@ -194,13 +196,25 @@ class Matcher:
         self._reading = _ReadingIndex(self.entries, [[a.reading for a in group] for group in japanese],
                                       config.prefilter)
         self._index: dict[Language, _LanguageIndex] = {
-            "ja": _LanguageIndex(self.entries, japanese, config, normalizer),
+            "ja": _LanguageIndex(self.entries, japanese, config, normalizer,
+                                 [normalizer.analyze(e.answer, "ja") for e in self.entries]),
             "en": _LanguageIndex(
                 self.entries,
                 [[normalizer.analyze(p, "en") for p in e.all_phrasings_en()] for e in self.entries],
-                config,
+                config, answers=[normalizer.analyze(e.answer_en, "en") for e in self.entries],
             ),
         }
+
+    def held_by_answer(self, analysis: Analysis, entry_id: str) -> float:
+        """The IDF-weighted share of the question's words that the entry's answer (or its
+        phrasings) holds: 「土日もやってる？」 after the MKS call centre's hours asks what it said."""
+        index = self._index[analysis.language]
+        vocab = index.answer_vocab.get(entry_id)
+        tokens = index.correct(analysis.tokens)
+        total = sum(index.weight(t) for t in tokens)
+        if vocab is None or not total:
+            return 0.0
+        return sum(index.weight(t) for t in tokens if t in vocab) / total
 
     def rank_by_reading(self, analysis: Analysis) -> list[Scored]:
         """Entries by how much of the question's sound their phrasings share."""

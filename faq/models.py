@@ -18,6 +18,20 @@ MIN_PHRASINGS_EN = 3
 MAX_RELATED = 3
 
 @dataclass(frozen=True)
+class Earlier:
+    """What a follow-up is read with: the conversation's latest questions (oldest first) and
+    the entry the latest of them was answered with (a clarify pick or a related question
+    opened counts), None when it got no answer."""
+
+    questions: tuple[str, ...]
+    topic: str | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.questions)
+
+
+@dataclass(frozen=True)
 class Origin:
     """Where a question came from: the surface, the person, Slack's delivery and place.
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from faq.answerer import Answerer
 from faq.content import CONTENT_DIR, ContentError, FaqContent, load_content
-from faq.models import Decision, Origin, Outcome
+from faq.models import Decision, Earlier, Origin, Outcome
 from faq.privacy import MY_NUMBER_MASK, cut_text
 from faq.replies import Reply, compose
 from faq.review import ReviewQueue
@@ -103,10 +103,10 @@ class FaqService:
         return compose(decision, self.answerer().content, hr_notified=hr_notified)
 
     def ask(self, question: str, origin: Origin, *, log_question: bool = True, tell_hr: bool = False,
-            follows: str | None = None) -> Answered:
+            follows: Earlier | None = None) -> Answered:
         """Decide, compose the reply and (unless told not to) log the masked question.
 
-        ``follows`` is the conversation's previous question, for follow-ups. With ``tell_hr``, an
+        ``follows`` is what came before in the conversation, for follow-ups. With ``tell_hr``, an
         escalation's HR post is queued in the same write as the log row; in a message asking
         several things, each part the notices do not answer is logged and sent to HR alone.
         The question is cut to ``MAX_TEXT_CHARS`` first, so no message costs unbounded work."""

@@ -128,3 +128,11 @@ def test_chat_opens_related_questions_and_reads_follow_ups_in_context(tmp_path):
     assert "関連する質問:\n1. 誰がどのように調査したのですか？" in result.stdout
     assert "セキュリティ専門会社" in result.stdout  # the related entry, opened by its number
     assert "6月5日未明" in result.stdout  # 「それっていつ？」 after the incident question: the date
+
+
+def test_chat_answers_a_follow_up_with_the_answer_it_asks_about(tmp_path):
+    result = run(["chat"], tmp_path, "土日もやってた？\nエムケイシステムの相談窓口の受付時間は？\n土日もやってた？\nexit\n")
+    assert result.returncode == 0, result.stderr
+    # Alone the question is not about the call centre; after its answer, it gets that answer again.
+    assert result.stdout.count("0120-351-733") == 2
+    assert "0120-351-733" not in result.stdout.split("> ")[1]

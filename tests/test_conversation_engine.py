@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from faq.answerer import follows_from
 from faq.evaluate import Labelled, Multi, Thread, evaluate_conversations
 from faq.models import Outcome
 from faq.replies import compose
@@ -46,13 +47,38 @@ def test_a_part_the_notices_do_not_answer_keeps_its_precise_refusal(answerer, co
     ("連絡先は？", "エムケイシステムの窓口はまだ開いてる？", "contact-mks"),
 ])
 def test_a_follow_up_is_read_with_the_previous_question(answerer, text, follows, entry_id):
-    decision = answerer.decide(text, follows)
+    decision = answerer.decide(text, follows_from([follows]))
     assert (decision.outcome, decision.entry_id, decision.follow_up) == (Outcome.ANSWER, entry_id, True)
 
 
 def test_a_full_question_after_another_is_matched_on_its_own(answerer):
-    decision = answerer.decide("マイナンバーは漏れていないですか？", "エムケイシステムの窓口はまだ開いてる？")
+    decision = answerer.decide("マイナンバーは漏れていないですか？",
+                               follows_from(["エムケイシステムの窓口はまだ開いてる？"], "contact-mks"))
     assert (decision.entry_id, decision.follow_up) == ("my-number", False)
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("土日もやってた？", "contact-mks"),  # the answer gives the hours: 土日祝除く
+    ("労務事務所側は？", "prevention"),
+])
+def test_a_follow_up_asking_what_the_previous_answer_holds_gets_it_again(answerer, text, topic):
+    assert answerer.decide(text).entry_id != topic  # alone it is not understood as that topic
+    decision = answerer.decide(text, follows_from(["前の質問"], topic))
+    assert (decision.outcome, decision.entry_id, decision.follow_up) == (Outcome.ANSWER, topic, True)
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("内線だと何番？", "contact-hr"),  # the answer has no extension number
+    ("警察にも相談したほうがいい？", "suspicious-contact"),
+])
+def test_a_follow_up_asking_what_the_previous_answer_lacks_is_not_given_it(answerer, text, topic):
+    decision = answerer.decide(text, follows_from(["前の質問"], topic))
+    assert decision.entry_id != topic
+
+
+def test_a_topic_that_is_not_an_answer_entry_is_ignored(answerer):
+    decision = answerer.decide("土日もやってた？", follows_from(["前の質問"], "not-in-notice-ransom"))
+    assert decision.outcome is not Outcome.ANSWER
 
 
 def test_conversation_report_counts_follow_ups_and_exact_parts(answerer):

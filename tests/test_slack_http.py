@@ -360,6 +360,16 @@ def test_a_follow_up_in_a_thread_is_read_with_the_question_before_it(slack_app):
     assert "6月5日未明" in _texts(reply.params["blocks"])
 
 
+def test_a_follow_up_asking_what_the_answer_said_gets_that_answer_again(slack_app):
+    """「土日もやってた？」 alone is not understood; after the call centre's answer it is about it."""
+    slack_app.event(mention("エムケイシステムの相談窓口の受付時間は？", ts="1700000535.000100"), "EvH1")
+    slack_app.event(mention("土日もやってた？", ts="1700000535.000200", thread_ts="1700000535.000100"), "EvH2")
+    slack_app.event(direct_message("土日もやってた？", ts="1700000535.000300"), "EvH3")
+    rows = {r["event_id"]: r for r in slack_app.rows("questions")}
+    assert (rows["EvH1"]["entry_id"], rows["EvH2"]["entry_id"]) == ("contact-mks", "contact-mks")
+    assert rows["EvH3"]["outcome"] != "answer"  # the same words with no conversation before them
+
+
 def test_several_questions_get_one_reply_and_only_the_unanswerable_part_goes_to_hr(slack_app, stub):
     slack_app.event(direct_message("原因は何ですか？身代金は払ったんですか？", ts="1700000540.000100"), "EvMulti")
     [reply] = _replies(slack_app, channel="D0ASKER1")

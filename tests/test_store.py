@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 from pathlib import Path
+from dataclasses import replace
 
 import pytest
 
@@ -155,3 +156,21 @@ def test_reading_the_review_queue_writes_nothing(store: Store, service):
     assert queue.sweep_abandoned() == 1
     [group] = queue.groups()
     assert [i.question_id for i in group.items] == [qid] and group.items[0].reason == "clarify"
+
+
+def test_earlier_turns_carry_the_entry_the_person_was_shown_last(store: Store):
+    """A follow-up is read with what the person last saw: the answer, else their clarify pick or
+    the related question they opened; an unanswered question has none. Parts are not turns."""
+    thread = Origin("mention", "U1", channel_id="C1", thread_ts="1.0")
+    answered = decision("何があったの？", Outcome.ANSWER, "what-happened")
+    store.log_question(answered, replace(thread, event_id="E1"))
+    opened = store.log_question(answered, replace(thread, event_id="E2"))
+    store.record_related_click(opened, "U1", "what-happened", "timeline")
+    picked = store.log_question(decision("番号は？", Outcome.CLARIFY),
+                                replace(thread, event_id="E3"))
+    store.record_choice(picked, "U1", "contact-hr")
+    store.log_question(decision("身代金は？"), replace(thread, event_id="E4"))
+    store.log_question(answered, replace(thread, event_id="E4#part1"))
+    turns = store.earlier_turns("C1", "1.0", since=None, limit=4)
+    assert [entry for _, entry in turns] == ["what-happened", "timeline", "contact-hr", None]
+    assert store.earlier_turns("C1", "2.0", since=None, limit=4) == []

@@ -84,15 +84,20 @@ class QuestionsStore(OutboxStore):
             db["related_clicks"].insert({"question_id": question_id, "from_entry_id": from_entry_id,
                                          "entry_id": entry_id, "user_id": user_id, "created_at": now()})
 
-    def earlier_questions(self, channel_id: str, thread_ts: str | None, *, since: str | None,
-                          limit: int) -> list[str]:
+    def earlier_turns(self, channel_id: str, thread_ts: str | None, *, since: str | None,
+                      limit: int) -> list[tuple[str, str | None]]:
         """The latest questions asked in one thread (or, with ``thread_ts`` None, one DM channel
-        outside threads, since ``since``), oldest first: what a follow-up is read with."""
-        sql = ("select question from questions where channel_id = ? and thread_ts is ? "
-               "and (event_id is null or event_id not like '%#part%') and asked_at >= ? "
-               "order by id desc limit ?")
+        outside threads, since ``since``), oldest first, each with the entry the person was
+        shown last: a related question or clarify pick they opened, else the answer given."""
+        sql = ("select q.question, coalesce((select entry_id from (select entry_id, created_at, id, 1 as src from choices "
+               "where question_id = q.id union all select entry_id, created_at, id, 2 from related_clicks "
+               "where question_id = q.id) order by created_at desc, src desc, id desc limit 1), "
+               "case when q.outcome = 'answer' then q.entry_id end) "
+               "from questions q where q.channel_id = ? and q.thread_ts is ? "
+               "and (q.event_id is null or q.event_id not like '%#part%') and q.asked_at >= ? "
+               "order by q.id desc limit ?")
         rows = self.db.execute(sql, [channel_id, thread_ts, since or "", limit]).fetchall()
-        return [r[0] for r in reversed(rows)]
+        return [(r[0], r[1]) for r in reversed(rows)]
 
     def labelled_questions(self, limit: int) -> list[tuple[str, str]]:
         """(question, entry id) pairs staff and HR labelled: clarify choices, and questions HR

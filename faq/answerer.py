@@ -13,6 +13,7 @@ from faq.asks import compile_asks, unmet
 from faq.content import FaqContent
 from faq.focus import Focus, asks, points_back
 from faq.parts import Splitter
+from faq.phrases import compile_phrases
 from faq.matcher import Matcher, Scored
 from faq.models import Candidate, Decision, Earlier, Entry, EntryKind, Outcome
 from faq.normalize import Analysis, Language, Normalizer, clean, kanji_share
@@ -44,6 +45,10 @@ class Answerer:
         focus, parts = self.config.focus, self.config.parts
         self._focus = Focus(tuple(focus.formulas), tuple(focus.set_aside), focus.short_question_chars)
         self._splitter = Splitter(tuple(parts.joiners), tuple(parts.targets), parts.max_parts)
+        self._party_side = compile_phrases(self.config.follow_up_party_side) or re.compile(r"(?!)")
+        # Each party's canonical name by the word it is analysed to (エムケイシステム → えむけいしすてむ).
+        self._parties = {self.normalizer.analyze(p, "ja").tokens[0]: p for p in self.config.follow_up_parties
+                         if self.normalizer.analyze(p, "ja").tokens}
 
     def decide(self, question: str, follows: Earlier | None = None) -> Decision:
         """Match ``question`` and decide; a マイナンバー in it is masked before anything else.
@@ -67,6 +72,8 @@ class Answerer:
         short = len(analysis.tokens) <= self.config.follow_up_max_words
         elliptic = points_back(text) or (short and alone.outcome is not Outcome.ANSWER)
         unplaced = alone.outcome in (Outcome.CLARIFY, Outcome.ESCALATE) and alone.entry_id is None
+        if (switched := self._other_party(analysis, alone, follows, flags)) is not None:
+            return switched
         if alone.outcome is not Outcome.ANSWER and (stayed := self._stay(follows.topic, analysis, flags)):
             return stayed
         if elliptic or unplaced:
@@ -80,6 +87,30 @@ class Answerer:
                     or self._better_in_context(decided, alone, previous, flags)):
                 return decided.model_copy(update={"follow_up": True})
         return alone
+
+    def _other_party(self, analysis: Analysis, alone: Decision, follows: Earlier, flags: dict) -> Decision | None:
+        """「じゃあ下関労務管理事務所の方は？」 after 「エムケイシステムってどういう会社？」: the same
+        question about another party. A follow-up naming one party and next to nothing else,
+        either not understood alone or asking about that party's side (「エムケイシステム側は？」),
+        is the earlier questions with that party in place of the one they named."""
+        named = [t for t in analysis.tokens if t in self._parties]
+        if analysis.language != "ja" or len(named) != 1 or len(analysis.tokens) > 2:
+            return None
+        if alone.outcome is Outcome.ANSWER and not self._party_side.search(analysis.clean):
+            return None
+        party = self._parties[named[0]]
+        earlier = self.normalizer.canonicalize(clean(follows.text))
+        others = [p for p in self._parties.values() if p != party and p in earlier]
+        if party in earlier and not others:
+            return None
+        for other in others:
+            earlier = earlier.replace(other, party)
+        if not others:
+            earlier = f"{party}の{earlier}"
+        decided = self._decide(self._analyze(earlier[: self.config.max_match_chars], "ja"), flags)
+        if decided.outcome is not Outcome.ANSWER:
+            return None
+        return decided.model_copy(update={"follow_up": True})
 
     def _stay(self, topic: str | None, analysis: Analysis, flags: dict) -> Decision | None:
         """The previous answer again, when the follow-up that found no answer of its own asks

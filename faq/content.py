@@ -98,6 +98,8 @@ class MatchingConfig(BaseModel):
     follow_up_max_words: int = 2
     follow_up_context_weight: float = 0.5
     follow_up_stay_coverage: float = Field(0.75, ge=0.0, le=1.0)
+    follow_up_parties: list[str] = []
+    follow_up_party_side: list[str] = []
     follow_up_minutes: int = 10
     review_group_similarity: float = 75.0
     review_abandoned_minutes: int = 30

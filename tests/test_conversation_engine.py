@@ -76,6 +76,25 @@ def test_a_follow_up_asking_what_the_previous_answer_lacks_is_not_given_it(answe
     assert decision.entry_id != topic
 
 
+@pytest.mark.parametrize(("text", "earlier", "entry_id"), [
+    ("じゃあ下関労務管理事務所の方は？", ["エムケイシステムってどういう会社？"], "about-roumu"),
+    ("エムケイシステム側は？", ["再発防止策について教えてください", "労務事務所側は何かするの？"], "prevention"),
+])
+def test_a_follow_up_naming_another_party_asks_the_same_about_it(answerer, text, earlier, entry_id):
+    decision = answerer.decide(text, follows_from(earlier))
+    assert (decision.outcome, decision.entry_id, decision.follow_up) == (Outcome.ANSWER, entry_id, True)
+
+
+@pytest.mark.parametrize(("text", "earlier"), [
+    ("エムケイシステムって？", ["いつ起きたの？"]),  # a question of its own
+    ("うちの大学との関係は？", ["下関労務管理事務所って何をしてるところですか？"]),  # more than a party
+])
+def test_a_question_about_a_party_is_not_read_as_a_switch(answerer, text, earlier):
+    alone = answerer.decide(text)
+    assert alone.outcome is Outcome.ANSWER
+    assert answerer.decide(text, follows_from(earlier)).entry_id == alone.entry_id
+
+
 def test_a_topic_that_is_not_an_answer_entry_is_ignored(answerer):
     decision = answerer.decide("土日もやってた？", follows_from(["前の質問"], "not-in-notice-ransom"))
     assert decision.outcome is not Outcome.ANSWER

@@ -215,7 +215,7 @@ def evaluate_conversations(rows: Iterable[Thread | Multi | Labelled],
             previous: Earlier | None = None
             for i, turn in enumerate(row.turns):
                 decision = decide(turn.q, previous)
-                follows = previous
+                follows = previous.text if previous else None
                 ok = is_correct(turn.expect, decision)
                 if i == 0:
                     report.first_turns += 1

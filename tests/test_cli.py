@@ -52,6 +52,21 @@ def test_eval_reports_and_gates(tmp_path):
     assert gated.returncode == 1
 
 
+def test_eval_reports_a_conversation_file_and_its_misses(tmp_path):
+    labelled = tmp_path / "threads.jsonl"
+    labelled.write_text(
+        '{"turns": [{"q": "社労夢で何があったの？", "expect": "what-happened"}, '
+        '{"q": "それっていつ？", "expect": "leak"}], "style": "thread"}\n'
+        '{"q": "原因と、いつ起きたのかを教えてください", "expect": ["cause", "when"], "style": "multi"}\n',
+        encoding="utf-8")
+    result = run(["eval", str(labelled)], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "follow-up turns right  : 0.0%" in result.stdout
+    assert "several questions exact: 100.0%" in result.stdout
+    [miss] = [json.loads(line[5:]) for line in result.stdout.splitlines() if line.startswith("MISS ")]
+    assert miss == {"q": "それっていつ？", "turn": 2, "follows": "社労夢で何があったの？", "expect": "leak", "got": "when"}
+
+
 def test_eval_names_a_malformed_line(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"q": "x"}\n', encoding="utf-8")

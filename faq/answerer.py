@@ -63,8 +63,13 @@ class Answerer:
         flags = {"question": masked, "contains_my_number": masked != question}
         whole = self._without_frame(text)
         pieces = self._splitter.parts(whole, asks)
-        if len(pieces) > 1 and (several := self._decide_parts(pieces, flags)) is not None:
+        if len(pieces) > 1 and (several := self._decide_parts(pieces, flags, follows)) is not None:
             return several
+        return self._decide_turn(whole, text, flags, follows)
+
+    def _decide_turn(self, whole: str, text: str, flags: dict, follows: Earlier | None) -> Decision:
+        """One question (``whole``, its frame removed, of the message ``text``), read with what
+        came before it when anything did."""
         analysis = self._analyze_unframed(whole)
         alone = self._decide(analysis, flags)
         if follows is None:
@@ -140,11 +145,22 @@ class Answerer:
             return None
         return self._answer(ranked[0], analysis, offered.candidates, {**flags, "language": analysis.language})
 
-    def _decide_parts(self, pieces: list[str], flags: dict) -> Decision | None:
+    def _decide_parts(self, pieces: list[str], flags: dict, follows: Earlier | None) -> Decision | None:
         """One decision per question, kept only when each part is a question of its own: answered,
         or a precise "not in the notices" (or a whole sentence ending in ？), each about a
-        different entry. Otherwise the message is one question (「マイナンバーの暗号化について」)."""
-        parts = [self._decide(self._analyze(p), {"question": p, "contains_my_number": False}) for p in pieces]
+        different entry. Otherwise the message is one question (「マイナンバーの暗号化について」).
+
+        Each part after an answered one is read as its follow-up: in 「エムケイシステムってどんな
+        会社？窓口の電話番号も知りたい」 the number asked for is the company's. After a part the
+        notices do not answer, the next is read on its own: context would only guess."""
+        parts: list[Decision] = []
+        earlier, topic = list(follows.questions) if follows else [], follows.topic if follows else None
+        for piece in pieces:
+            part = self._decide_turn(piece, piece, {"question": piece, "contains_my_number": False},
+                                     follows_from(earlier, topic) if topic else None)
+            parts.append(part)
+            earlier.append(piece)
+            topic = part.entry_id if part.outcome is Outcome.ANSWER else None
         for piece, part in zip(pieces, parts):
             definite = part.outcome is Outcome.ANSWER or (
                 part.outcome is Outcome.ESCALATE and (part.entry_id is not None or piece.endswith(("?", "？"))))

@@ -95,6 +95,19 @@ def test_a_question_about_a_party_is_not_read_as_a_switch(answerer, text, earlie
     assert answerer.decide(text, follows_from(earlier)).entry_id == alone.entry_id
 
 
+def test_a_part_that_asks_what_the_answer_before_it_holds_keeps_the_message_whole(answerer):
+    """「受付時間」 alone is 人事課's hours (not in the notices); after the call centre's number it
+    is the call centre's, which that answer gives: one question, not two."""
+    decision = answerer.decide("エムケイシステムの窓口の電話番号と受付時間を教えてください")
+    assert (decision.outcome, decision.entry_id, decision.parts) == (Outcome.ANSWER, "contact-mks", [])
+
+
+def test_a_part_after_one_the_notices_do_not_answer_is_read_on_its_own(answerer):
+    decision = answerer.decide("6月の給与明細が届くのが遅かった気がします。今回のシステム停止が関係していたのでしょうか。"
+                               "それとも別の理由でしょうか。")
+    assert Outcome.ANSWER not in {decision.outcome, *(p.outcome for p in decision.parts)}
+
+
 def test_a_topic_that_is_not_an_answer_entry_is_ignored(answerer):
     decision = answerer.decide("土日もやってた？", follows_from(["前の質問"], "not-in-notice-ransom"))
     assert decision.outcome is not Outcome.ANSWER

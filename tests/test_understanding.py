@@ -41,6 +41,12 @@ def test_long_messages_with_personal_context(answerer, text, entry_id):
     ("原因はもう知ってます。いつ起きたんですか？", "when"),
     ("再発防止は置いといて、そもそも原因は何だったんですか", "cause"),
     ("人事課じゃなくて、労務事務所の担当者の電話番号を教えて", "contact-roumu"),
+    # what the person already knows, said in a sentence of its own, is set aside too
+    ("ダークウェブに出てないのはもう聞いた。それって結局、情報は漏れなかったってことで確定なの？", "leak"),
+    ("いつ起きたかは知ってるので、なぜ起きたのかの方をお願いします。", "cause"),
+    ("外に送られた痕跡がないのは分かりました。じゃあ実際に悪用されたっていう報告もまだ無い、ってことでいいの？",
+     "secondary-damage"),
+    ("漏れたかどうかより、闇サイトに名簿が売りに出されてないかの方が気になる。", "dark-web"),
 ])
 def test_contrast_and_negation(answerer, text, entry_id):
     _answers(answerer, text, entry_id)

@@ -285,11 +285,10 @@ class Answerer:
     def _likely(self, top: Scored, ranked: list[Scored]) -> bool:
         """Not fully on topic, but the question's distinctive words point to this entry alone:
         it covers enough, and no other entry (answer or "not in the notices") comes close."""
-        rule = self.config.likely
-        if top.coverage < rule.coverage or top.evidence < rule.evidence or top.words < rule.words:
-            return False
         rival = next((s for s in ranked if s is not top and s.kind is not EntryKind.SMALLTALK), None)
-        return rival is None or top.score - rival.score >= rule.margin
+        lead = top.score - rival.score if rival is not None else 1.0
+        return any(top.coverage >= rule.coverage and top.evidence >= rule.evidence and top.words >= rule.words
+                   and lead >= rule.margin for rule in self.config.likely)
 
     def _in_band(self, top: Scored) -> bool:
         """Real evidence for an answer entry, too little to answer: offer the candidates."""

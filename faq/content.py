@@ -89,7 +89,7 @@ class MatchingConfig(BaseModel):
     max_candidates: int = 3
     light_words: list[str] = []
     focus: FocusPhrases
-    likely: LikelyRule
+    likely: list[LikelyRule]
     asks_for: dict[str, AskRule] = {}
     clarify_band: AcceptRule
     context_weight: float = 0.0

@@ -31,6 +31,10 @@ def test_business_openers_and_closers(answerer, text, entry_id):
      "どんな手口の連絡に注意しておけばよいのでしょうか。", "precautions"),
     ("さっき自宅に「個人情報が流出したので確認したい」という電話がありました。相手が名乗らなかったので"
      "切りましたが、折り返すべきか、どこかに相談すべきか迷っています。", "suspicious-contact"),
+    # background dilutes coverage; one entry well ahead of the rest is still the answer
+    ("情報セキュリティ委員会の委員をしています。同じことが二度と起こらないよう、関係する会社がどんな手を"
+     "打っているのかを委員会で報告したいと考えています。再発を防ぐ取り組みについて、公表されている内容を教えてください。",
+     "prevention"),
 ])
 def test_long_messages_with_personal_context(answerer, text, entry_id):
     _answers(answerer, text, entry_id)

@@ -51,6 +51,7 @@ def test_long_messages_with_personal_context(answerer, text, entry_id):
     ("外に送られた痕跡がないのは分かりました。じゃあ実際に悪用されたっていう報告もまだ無い、ってことでいいの？",
      "secondary-damage"),
     ("漏れたかどうかより、闇サイトに名簿が売りに出されてないかの方が気になる。", "dark-web"),
+    ("ダークウェブは調べたって聞いたけど、実際に詐欺とかの被害は出てるの？", "secondary-damage"),
 ])
 def test_contrast_and_negation(answerer, text, entry_id):
     _answers(answerer, text, entry_id)

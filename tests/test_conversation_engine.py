@@ -18,6 +18,8 @@ def _labels(decision) -> list[str]:
     ("原因と、いつ起きたのかを教えてください", ["cause", "when"]),
     ("漏えいの有無と二次被害の有無を知りたいです", ["leak", "secondary-damage"]),
     ("原因は何ですか？身代金は払ったんですか？", ["cause", "escalate"]),
+    # a trailing 「…も」 asks for one more thing
+    ("エムケイの窓口ってまだ開いてる？労務事務所の番号も", ["contact-mks", "contact-roumu"]),
 ])
 def test_several_questions_get_one_answer_each_in_order(answerer, text, expected):
     assert _labels(answerer.decide(text)) == expected

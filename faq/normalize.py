@@ -32,6 +32,12 @@ _SPACES = re.compile(r"\s+")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 _LATIN = re.compile(r"[a-zA-Z]")
 _WORD_EN = re.compile(r"[a-z0-9]+")
+# A katakana word read again in hiragana counts as one inflected word: a verb or adjective
+# followed only by endings (もれ・て・ない).
+_INFLECTING = {"動詞", "形容詞"}
+_ENDINGS = {"助詞", "助動詞", "接尾辞"}
+_KANJI = re.compile(r"[\u3400-\u9fff]")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]+")
 
 # Parts of speech that carry meaning; particles, auxiliaries and symbols are dropped.
 _CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "代名詞", "副詞", "感動詞", "接尾辞", "接頭辞"}
@@ -225,9 +231,22 @@ class Normalizer:
                     emitted = term
                 continue
             sounds.append(morpheme.reading_form())
-            if (form := self._content_word(morpheme)) is not None:
-                tokens.append(form)
+            tokens.extend(self._words_of(morpheme))
         return tokens, compact("".join(sounds))
+
+    def _words_of(self, morpheme) -> list[str]:
+        """The content word of one morpheme. A word SudachiPy does not know, typed in katakana
+        (ﾓﾚﾃﾅｲ → モレテナイ), is read again in hiragana, where its inflection is understood
+        (もれてない → 漏れる) when it reads as one inflected verb or adjective; anything else (a
+        misspelt loanword, フォレンジク) stays whole for the spelling correction."""
+        if morpheme.is_oov() and _KATAKANA.fullmatch(morpheme.surface()):
+            head, *rest = self._tokenizer().tokenize(fold_kana(morpheme.surface()))
+            if (head.part_of_speech()[0] in _INFLECTING and _KANJI.search(head.normalized_form())
+                    and all(m.part_of_speech()[0] in _ENDINGS for m in rest)):
+                form = self._content_word(head)
+                return [] if form is None else [form]
+        form = self._content_word(morpheme)
+        return [] if form is None else [form]
 
     def analyze(self, text: str, language: Language | None = None) -> Analysis:
         """Every comparable form of ``text``; the language is detected unless given."""

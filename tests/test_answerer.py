@@ -13,6 +13,7 @@ from faq.models import Outcome
     ("マイナンバーは漏れていませんか", "my-number"),
     ("まいなんばー だいじょうぶ？", "my-number"),           # kana
     ("ｴﾑｹｲｼｽﾃﾑの窓口の電話番号", "contact-mks"),           # half-width katakana
+    ("ﾏｲﾅﾝﾊﾞｰ ﾓﾚﾃﾙ?", "my-number"),                         # ...with an unknown inflection
     ("ＭＫＳの件、原因は？", "cause"),                       # full-width abbreviation
     ("情報漏洩 した？", "leak"),                             # keyword style
     ("詐欺に注意したほいがいいですか", "precautions"),       # typo

@@ -53,3 +53,12 @@ def test_a_particle_after_a_table_term_is_still_a_particle(answerer):
     """Sudachi reads the whole text: 「マイナンバーは？」 has no word は (once read as はあ)."""
     assert answerer.normalizer.analyze("マイナンバーは？").tokens == ("まいなんばー",)
     assert answerer.normalizer.analyze("MKSのマイナンバーは大丈夫").tokens == ("えむけいしすてむ", "まいなんばー", "大丈夫")
+
+
+def test_an_inflected_word_typed_in_katakana_is_read_as_that_word(answerer):
+    """ﾓﾚﾃﾅｲ is no word SudachiPy knows; read in hiragana it is 漏れる (漏えい in the table)."""
+    analyze = answerer.normalizer.analyze
+    assert analyze("ﾏｲﾅﾝﾊﾞｰ ﾓﾚﾃﾅｲ?").tokens == analyze("マイナンバー漏れてない？").tokens
+    assert analyze("モレタ").tokens == ("漏えい",)
+    # a misspelt loanword does not read as a verb: kept whole for the spelling correction
+    assert analyze("フォレンジク").tokens == ("ふぉれんじく",)

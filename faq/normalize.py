@@ -13,7 +13,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass, replace
 from typing import Literal
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import jaconv
 import snowballstemmer
@@ -31,6 +31,7 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2
 _SPACES = re.compile(r"\s+")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 _LATIN = re.compile(r"[a-zA-Z]")
+_JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]+")
 _WORD_EN = re.compile(r"[a-z0-9]+")
 # A katakana word read again in hiragana counts as one inflected word: a verb or adjective
 # followed only by endings (もれ・て・ない).
@@ -119,11 +120,18 @@ def kanji_share(text: str) -> float:
     return sum("\u3400" <= ch <= "\u9fff" for ch in letters) / len(letters)
 
 
-def detect_language(text: str) -> Language:
-    """English only when the text has Latin letters and no Japanese script at all."""
-    if _JAPANESE.search(text) or not _LATIN.search(text):
+def detect_language(text: str, terms: Collection[str] = ()) -> Language:
+    """English when the text has Latin letters and no Japanese script, or is an English sentence
+    around a Japanese name (「What is 下関労務管理事務所, and …?」): at least three Latin words
+    that are not ``terms`` (words Japanese questions use too: mks, my number), with more letters
+    than the Japanese characters."""
+    if not _LATIN.search(text):
         return "ja"
-    return "en"
+    japanese = len(_JAPANESE.findall(text))
+    if not japanese:
+        return "en"
+    words = [w for w in _WORD_EN.findall(text.lower()) if w not in terms]
+    return "en" if len(words) >= 3 and sum(map(len, words)) > japanese else "ja"
 
 
 class Normalizer:
@@ -133,6 +141,10 @@ class Normalizer:
         self._light_words = {fold_kana(w) for w in config.light_words}
         self._homophone_min_reading = config.homophone_min_reading
         self._max_chars = config.max_match_chars
+        # Japanese names in an English question, by their canonical form: 「労務管理事務所」 →
+        # 下関労務管理事務所 → "Shimonoseki labor management office".
+        self._english_names = {clean(k): f" {clean(v)} " for k, v in config.english_names.items()}
+        self._names_pattern = compile_phrases(self._english_names, flags=0)
         self._replacements: dict[str, str] = {}
         for canonical_form, variants in synonyms.items():
             target = clean(canonical_form)
@@ -253,7 +265,7 @@ class Normalizer:
         cleaned = clean(text)
         lang = language or self._language(cleaned)
         if lang == "en":
-            tokens = tuple(self._english_tokens(cleaned))
+            tokens = tuple(self._english_tokens(self._with_english_names(cleaned)))
             return Analysis(cleaned, compact(cleaned), tokens, lang)
         # The synonym table is Japanese 表記ゆれ; English text is matched as written.
         cleaned = self.canonicalize(cleaned)
@@ -265,13 +277,22 @@ class Normalizer:
             folded = self._glyph_pattern.sub(lambda m: self._glyph[m.group(0)], folded)
         return Analysis(cleaned, folded, tokens, lang, reading)
 
+    def _with_english_names(self, text: str) -> str:
+        """An English question with the Japanese names in it written in English (the synonym
+        table applies to its Japanese runs only: it also maps English words to Japanese ones)."""
+        if self._names_pattern is None:
+            return text
+        return _JAPANESE_RUN.sub(
+            lambda m: self._names_pattern.sub(lambda n: self._english_names[n.group(0)], self.canonicalize(m.group(0))),
+            text)
+
     def _english_tokens(self, text: str) -> list[str]:
         words = [w for w in _WORD_EN.findall(text) if w not in _EN_STOPWORDS]
         return self._stemmer().stemWords(words)
 
     def _language(self, cleaned: str) -> Language:
         """English needs a Latin word that is not a table term (MKS alone is Japanese usage)."""
-        if detect_language(cleaned) == "ja":
+        if detect_language(cleaned, self._replacements) == "ja":
             return "ja"
         words = _WORD_EN.findall(cleaned)
         return "en" if any(w not in self._replacements for w in words) else "ja"

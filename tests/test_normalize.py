@@ -19,6 +19,20 @@ def test_language_detection():
     assert detect_language("Is my data safe?") == "en"
     assert detect_language("MKSの件") == "ja"
     assert detect_language("12345") == "ja"
+    # an English sentence around a Japanese name is English
+    assert detect_language("Is the 社労夢 cloud service back up and running?") == "en"
+
+
+def test_japanese_with_a_few_english_words_is_japanese(answerer):
+    """Words the synonym table knows (mks, my number, safe) do not make a sentence English."""
+    assert answerer.normalizer.analyze("MKSの件、my numberはsafeなんですか？").language == "ja"
+    assert answerer.normalizer.analyze("Is my My Number (マイナンバー) safe?").language == "en"
+
+
+def test_japanese_names_in_an_english_question_are_read_in_english(answerer):
+    analyze = answerer.normalizer.analyze
+    assert analyze("How can I reach the 労務管理事務所?").tokens == analyze(
+        "How can I reach the Shimonoseki labor management office?").tokens
 
 
 def test_synonyms_fold_variants_to_one_token(content):

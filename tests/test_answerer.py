@@ -14,6 +14,9 @@ from faq.models import Outcome
     ("まいなんばー だいじょうぶ？", "my-number"),           # kana
     ("ｴﾑｹｲｼｽﾃﾑの窓口の電話番号", "contact-mks"),           # half-width katakana
     ("ﾏｲﾅﾝﾊﾞｰ ﾓﾚﾃﾙ?", "my-number"),                         # ...with an unknown inflection
+    ("ぶっちゃけ僕のデータって漏れたの？", "leak"),              # slang opener, 僕 for 私
+    ("What kind of scams should we be on the lookout for?", "precautions"),
+    ("原因はもう分かったので、いつ起きたのかを教えて", "when"),   # what is known is set aside
     ("ＭＫＳの件、原因は？", "cause"),                       # full-width abbreviation
     ("情報漏洩 した？", "leak"),                             # keyword style
     ("詐欺に注意したほいがいいですか", "precautions"),       # typo

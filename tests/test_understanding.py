@@ -108,6 +108,10 @@ def test_smalltalk_in_every_form(answerer, text):
     "今回の件で影響を受けたのは何人ですか？",                 # a count
     "攻撃者はどこから侵入したんですか？VPNですか？",          # a method
     "委託先のシステムには私の情報はいつまで保管されるんですか？",  # future date / retention
+    "調査をした専門会社の名称を教えていただけますか",             # a name, however asked
+    "攻撃されたサーバーは何台あったんですか？",                   # a count of machines
+    "個人情報保護委員会から労務管理事務所に何か処分はありましたか？",  # a sanction
+    "私に通知が届いているかどうか確認してもらえますか？",          # something done for the person
 ])
 def test_near_misses_ask_for_what_the_answer_lacks(answerer, text):
     assert answerer.decide(text).outcome is Outcome.ESCALATE

@@ -241,7 +241,7 @@ class Answerer:
     def _analyze_unframed(self, whole: str, language: Language | None = None) -> Analysis:
         """``_analyze`` of a message whose frame (``_without_frame``) is already removed."""
         asking = self._focus.asking_part(whole)
-        analysis = self.normalizer.analyze(asking, language)
+        analysis = self.normalizer.analyze(asking, language or self.normalizer.language(whole))
         if asking == whole:
             return analysis
         return analysis.with_context(self.normalizer.analyze(whole, analysis.language))

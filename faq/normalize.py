@@ -290,6 +290,10 @@ class Normalizer:
         words = [w for w in _WORD_EN.findall(text) if w not in _EN_STOPWORDS]
         return self._stemmer().stemWords(words)
 
+    def language(self, text: str) -> Language:
+        """The language a message is read in (a part of it is read in the message's language)."""
+        return self._language(clean(text))
+
     def _language(self, cleaned: str) -> Language:
         """English needs a Latin word that is not a table term (MKS alone is Japanese usage)."""
         if detect_language(cleaned, self._replacements) == "ja":

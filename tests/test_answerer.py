@@ -15,6 +15,9 @@ from faq.models import Outcome
     ("ｴﾑｹｲｼｽﾃﾑの窓口の電話番号", "contact-mks"),           # half-width katakana
     ("ﾏｲﾅﾝﾊﾞｰ ﾓﾚﾃﾙ?", "my-number"),                         # ...with an unknown inflection
     ("ぶっちゃけ僕のデータって漏れたの？", "leak"),              # slang opener, 僕 for 私
+    ("Who operates 社労夢? I had never heard of that firm before.", "about-mks"),  # English, read whole
+    ("下関労務管理事務所ってどんな法人なんですか？", "about-roumu"),
+    ("漏れた？", "leak"),
     ("What kind of scams should we be on the lookout for?", "precautions"),
     ("原因はもう分かったので、いつ起きたのかを教えて", "when"),   # what is known is set aside
     ("ＭＫＳの件、原因は？", "cause"),                       # full-width abbreviation

@@ -117,6 +117,13 @@ class Answerer:
             return None
         return decided.model_copy(update={"follow_up": True})
 
+    def _party_named(self, text: str) -> str | None:
+        """The last party (``follow_up_parties``) a Japanese text names, by its canonical name."""
+        analysis = self.normalizer.analyze(text)
+        if analysis.language != "ja":
+            return None
+        return next((self._parties[t] for t in reversed(analysis.tokens) if t in self._parties), None)
+
     def _stay(self, topic: str | None, analysis: Analysis, flags: dict) -> Decision | None:
         """The previous answer again, when the follow-up that found no answer of its own asks
         what that answer already holds (「土日もやってる？」 after the call centre's hours)."""
@@ -152,11 +159,17 @@ class Answerer:
 
         Each part after an answered one is read as its follow-up: in 「エムケイシステムってどんな
         会社？窓口の電話番号も知りたい」 the number asked for is the company's. After a part the
-        notices do not answer, the next is read on its own: context would only guess."""
+        notices do not answer, the next is read on its own: context would only guess. A part after
+        an answered one that names no party is about the one named last (「エムケイシステムはどういう会社で、窓口の番号は？」
+        asks for the company's number)."""
         parts: list[Decision] = []
         earlier, topic = list(follows.questions) if follows else [], follows.topic if follows else None
+        party: str | None = None
         for piece in pieces:
-            part = self._decide_turn(piece, piece, {"question": piece, "contains_my_number": False},
+            named = self._party_named(piece)
+            party = named or party
+            read = piece if named or party is None or topic is None else f"{party}の{piece}"
+            part = self._decide_turn(read, piece, {"question": piece, "contains_my_number": False},
                                      follows_from(earlier, topic) if topic else None)
             parts.append(part)
             earlier.append(piece)

@@ -28,7 +28,9 @@ _SLACK_LINK = re.compile(r"<([^>|]+)\|([^>]*)>")
 _SLACK_URL = re.compile(r"<([^>]+)>")
 _EMOJI = re.compile(r":[a-z0-9_+\-']+:")
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff]")
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[^\S\n]+")
+# Blank lines and spaces around a line break fold into one: a line break still ends a question.
+_LINE_BREAKS = re.compile(r"\s*\n\s*")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 _LATIN = re.compile(r"[a-zA-Z]")
 _JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]+")
@@ -94,11 +96,11 @@ def strip_slack_markup(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """Slack markup, control characters, NFKC, lower case and single spaces."""
+    """Slack markup, control characters, NFKC, lower case, single spaces and single line breaks."""
     text = strip_slack_markup(text)
     text = _CONTROL.sub(" ", text)
     text = unicodedata.normalize("NFKC", text).lower()
-    return _SPACES.sub(" ", text).strip()
+    return _LINE_BREAKS.sub("\n", _SPACES.sub(" ", text)).strip()
 
 
 def fold_kana(text: str) -> str:

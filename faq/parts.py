@@ -21,6 +21,9 @@ _ENGLISH_JOIN = re.compile(r",?\s+and\s+(?=(?:was|were|is|are|did|does|do|who|wh
                            r"could|should|will|has|have)\b)", re.IGNORECASE)
 
 
+# A list (「以下3点教えてください」 then 「・漏えいの有無」 …): each bulleted line is a question.
+_BULLET = re.compile(r"^\s*(?:[・•\-*＊●○◯■□]|[0-9０-９]+[.)．）]|[①-⑩])\s*")
+
 # A part may start with the word that joined it to the one before (「また漏えいしたのか」).
 _LEADING_JOINER = re.compile(r"^(?:また|あと|それと|それから|そして|and also|and|also)[、,\s]*", re.IGNORECASE)
 
@@ -49,6 +52,9 @@ class Splitter:
 
         Sentences that do not ask (「先月退職しました。」) are context, not parts.
         """
+        bullets = [_BULLET.sub("", line) for line in text.splitlines() if _BULLET.match(line)]
+        if len(bullets) > 1:
+            return bullets if len(bullets) <= self.max_parts else [text]
         sentences = [s for s in _SENTENCE_END.split(text) if s and s.strip()]
         asking_sentences = [s for s in sentences if asking(s)]
         # Sentences are questions of their own only when they ask; otherwise the message is one.

@@ -20,6 +20,12 @@ def _labels(decision) -> list[str]:
     ("原因は何ですか？身代金は払ったんですか？", ["cause", "escalate"]),
     # a trailing 「…も」 asks for one more thing
     ("エムケイの窓口ってまだ開いてる？労務事務所の番号も", ["contact-mks", "contact-roumu"]),
+    # a bulleted list, and a question on each line
+    ("次の2点を教えてください。\n・二次被害の有無\n・再発防止策", ["secondary-damage", "prevention"]),
+    ("サービスは再開しましたか\n二次被害は出ていますか", ["service-restored", "secondary-damage"]),
+    # 「…し、」 joins; a part naming no party is about the one named before it
+    ("いつ起きたのか知りたいし、原因も教えてほしい", ["when", "cause"]),
+    ("エムケイシステムはどういう会社で、窓口の電話番号は何番ですか？", ["about-mks", "contact-mks"]),
 ])
 def test_several_questions_get_one_answer_each_in_order(answerer, text, expected):
     assert _labels(answerer.decide(text)) == expected

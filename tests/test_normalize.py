@@ -11,6 +11,11 @@ def test_width_case_and_kana_fold():
     assert compact("マイナンバー、 ですか？") == compact("まいなんばーですか")
 
 
+def test_line_breaks_are_kept_once():
+    """A line break ends a question (several questions on several lines); blank lines fold."""
+    assert clean("原因は？ \n\n  いつ？\r\n") == "原因は?\nいつ?"
+
+
 def test_control_characters_become_spaces():
     assert clean("a\x00b\u200bc\x7f") == "a b c"
 

@@ -112,6 +112,8 @@ def test_smalltalk_in_every_form(answerer, text):
     "攻撃されたサーバーは何台あったんですか？",                   # a count of machines
     "個人情報保護委員会から労務管理事務所に何か処分はありましたか？",  # a sanction
     "私に通知が届いているかどうか確認してもらえますか？",          # something done for the person
+    "実際にサーバーに侵入されたのはいつ頃ですか？",               # not when it was noticed
+    "個人情報保護委員会への報告の受付番号はわかりますか？",         # a reference number
 ])
 def test_near_misses_ask_for_what_the_answer_lacks(answerer, text):
     assert answerer.decide(text).outcome is Outcome.ESCALATE

@@ -1,5 +1,5 @@
-"""Buttons: feedback, hand-over to HR, clarify choices (and 'none of these'), related questions and
-App Home examples."""
+"""Buttons: feedback, hand-over to HR, clarify choices (and 'none of these') and related questions.
+App Home's example questions are questions, answered from the durable inbox (``events``)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import (ASK_HR, CLARIFY_NONE, CLARIFY_PICK, EXAMPLE_QUESTION, FEEDBACK_DOWN, FEEDBACK_UP,
-                        RELATED_PICK)
-from bot.conversation import Conversation, Place
+from bot.blocks import ASK_HR, CLARIFY_NONE, CLARIFY_PICK, FEEDBACK_DOWN, FEEDBACK_UP, RELATED_PICK
+from bot.conversation import Conversation
 from faq.store import Question
 
 
@@ -69,12 +68,3 @@ def register(app: App, conversation: Conversation) -> None:
             blocks, text = conversation.none_fits(question_id, body["user"]["id"])
             respond(blocks=blocks, text=text, response_type="ephemeral", replace_original=False)
 
-    @app.action(re.compile(rf"^{EXAMPLE_QUESTION}_\d+$"))
-    def answer_example(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
-        ack()
-        user_id = body["user"]["id"]
-        prepared = conversation.prepare(str(action.get("value", "")), user_id=user_id, place=Place("home"),
-                                        event_key=f"action:{body.get('trigger_id')}")
-        if prepared:
-            client.chat_postMessage(channel=user_id, blocks=prepared.blocks, text=prepared.text, unfurl_links=False)
-            conversation.after_reply(prepared)

@@ -47,8 +47,8 @@ class Answerer:
         self._splitter = Splitter(tuple(parts.joiners), tuple(parts.targets), parts.max_parts)
         self._party_side = compile_phrases(self.config.follow_up_party_side) or re.compile(r"(?!)")
         # Each party's canonical name by the word it is analysed to (エムケイシステム → えむけいしすてむ).
-        self._parties = {self.normalizer.analyze(p, "ja").tokens[0]: p for p in self.config.follow_up_parties
-                         if self.normalizer.analyze(p, "ja").tokens}
+        analysed = {p: self.normalizer.analyze(p, "ja").tokens for p in self.config.follow_up_parties}
+        self._parties = {tokens[0]: p for p, tokens in analysed.items() if tokens}
 
     def decide(self, question: str, follows: Earlier | None = None) -> Decision:
         """Match ``question`` and decide; a マイナンバー in it is masked before anything else.
@@ -98,12 +98,12 @@ class Answerer:
         question about another party. A follow-up naming one party and next to nothing else,
         either not understood alone or asking about that party's side (「エムケイシステム側は？」),
         is the earlier questions with that party in place of the one they named."""
-        named = [t for t in analysis.tokens if t in self._parties]
-        if analysis.language != "ja" or len(named) != 1 or len(analysis.tokens) > 2:
+        named = self._parties_named(analysis)
+        if len(named) != 1 or len(analysis.tokens) > 2:
             return None
         if alone.outcome is Outcome.ANSWER and not self._party_side.search(analysis.clean):
             return None
-        party = self._parties[named[0]]
+        party = named[0]
         earlier = self.normalizer.canonicalize(clean(follows.text))
         others = [p for p in self._parties.values() if p != party and p in earlier]
         if party in earlier and not others:
@@ -117,12 +117,11 @@ class Answerer:
             return None
         return decided.model_copy(update={"follow_up": True})
 
-    def _party_named(self, text: str) -> str | None:
-        """The last party (``follow_up_parties``) a Japanese text names, by its canonical name."""
-        analysis = self.normalizer.analyze(text)
+    def _parties_named(self, analysis: Analysis) -> list[str]:
+        """The parties (``follow_up_parties``) a Japanese question names, by canonical name."""
         if analysis.language != "ja":
-            return None
-        return next((self._parties[t] for t in reversed(analysis.tokens) if t in self._parties), None)
+            return []
+        return [self._parties[t] for t in analysis.tokens if t in self._parties]
 
     def _stay(self, topic: str | None, analysis: Analysis, flags: dict) -> Decision | None:
         """The previous answer again, when the follow-up that found no answer of its own asks
@@ -159,15 +158,15 @@ class Answerer:
 
         Each part after an answered one is read as its follow-up: in 「エムケイシステムってどんな
         会社？窓口の電話番号も知りたい」 the number asked for is the company's. After a part the
-        notices do not answer, the next is read on its own: context would only guess. A part after
-        an answered one that names no party is about the one named last (「エムケイシステムはどういう会社で、窓口の番号は？」
-        asks for the company's number)."""
+        notices do not answer, the next is read on its own: context would only guess. A part
+        after an answered one that names no party is about the one named last
+        (「エムケイシステムはどういう会社で、窓口の番号は？」 asks for the company's number)."""
         parts: list[Decision] = []
         earlier, topic = list(follows.questions) if follows else [], follows.topic if follows else None
         party: str | None = None
         for piece in pieces:
-            named = self._party_named(piece)
-            party = named or party
+            named = self._parties_named(self.normalizer.analyze(piece))
+            party = named[-1] if named else party
             read = piece if named or party is None or topic is None else f"{party}の{piece}"
             part = self._decide_turn(read, piece, {"question": piece, "contains_my_number": False},
                                      follows_from(earlier, topic) if topic else None)

@@ -31,9 +31,10 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2
 _SPACES = re.compile(r"[^\S\n]+")
 # Blank lines and spaces around a line break fold into one: a line break still ends a question.
 _LINE_BREAKS = re.compile(r"\s*\n\s*")
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+_JAPANESE_SCRIPT = "\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f"
+_JAPANESE = re.compile(f"[{_JAPANESE_SCRIPT}]")
+_JAPANESE_RUN = re.compile(f"[{_JAPANESE_SCRIPT}]+")
 _LATIN = re.compile(r"[a-zA-Z]")
-_JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]+")
 _WORD_EN = re.compile(r"[a-z0-9]+")
 # A katakana word read again in hiragana counts as one inflected word: a verb or adjective
 # followed only by endings (もれ・て・ない).

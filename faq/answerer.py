@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from faq.asks import compile_asks, unmet
+from faq.asks import asked, compile_asks, unmet
 from faq.content import FaqContent
 from faq.focus import Focus, asks, points_back
 from faq.parts import Splitter
@@ -41,6 +41,7 @@ class Answerer:
         self.matcher = Matcher(active, self.normalizer, self.config)
         self._greeting = _leading_smalltalk(active)
         self._asks = compile_asks({k: (r.question, r.answer) for k, r in self.config.asks_for.items()})
+        self._slots = compile_asks({k: (r.question, r.answer) for k, r in self.config.follow_up_slots.items()})
         self._entries = {e.id: e for e in active}
         focus, parts = self.config.focus, self.config.parts
         self._focus = Focus(tuple(focus.formulas), tuple(focus.set_aside), focus.short_question_chars)
@@ -79,7 +80,8 @@ class Answerer:
         unplaced = alone.outcome in (Outcome.CLARIFY, Outcome.ESCALATE) and alone.entry_id is None
         if (switched := self._other_party(analysis, alone, follows, flags)) is not None:
             return switched
-        if alone.outcome is not Outcome.ANSWER and (stayed := self._stay(follows.topic, analysis, flags)):
+        if (alone.outcome is not Outcome.ANSWER or self._bare(analysis)) and (
+                stayed := self._stay(follows.topic, analysis, flags)):
             return stayed
         if elliptic or unplaced:
             previous = self._analyze(follows.text[: self.config.max_match_chars], analysis.language)
@@ -129,12 +131,22 @@ class Answerer:
         entry = self._entries.get(topic or "")
         if entry is None or entry.kind is not EntryKind.ANSWER:
             return None
-        share = self.matcher.held_by_answer(analysis, entry.id)
+        if self._bare(analysis):
+            # 「誰が？」 after the report to the commission: who reported, if that answer says so.
+            text = entry.answer_en if analysis.language == "en" else entry.answer
+            share = 1.0 if all(slot.held_by(text) for slot in asked(self._slots, analysis.clean)) else 0.0
+        else:
+            share = self.matcher.held_by_answer(analysis, entry.id)
         if share < self.config.follow_up_stay_coverage:
             return None
         held = Scored(entry.id, entry.kind, score=share, coverage=share, evidence=0.0, lexical=0.0, fuzzy=0.0)
         decided = self._answer(held, analysis, [], {**flags, "language": analysis.language})
         return decided.model_copy(update={"follow_up": True}) if decided.outcome is Outcome.ANSWER else None
+
+    def _bare(self, analysis: Analysis) -> bool:
+        """A follow-up that only asks who, when or which number (「誰が？」, "since when?"): what
+        it is about is the previous answer's topic."""
+        return len(analysis.tokens) <= 1 and bool(asked(self._slots, analysis.clean))
 
     def _better_in_context(self, decided: Decision, alone: Decision, previous: Analysis, flags: dict) -> bool:
         """Context beats the question's own answer only when it scores higher and is not just the

@@ -24,16 +24,25 @@ class AskedFor:
     question: re.Pattern[str] | None
     answer: re.Pattern[str] | None
 
+    def held_by(self, answer: str) -> bool:
+        """The answer holds this kind of information."""
+        return self.answer is not None and self.answer.search(answer) is not None
+
     def unmet_by(self, question: str, answer: str) -> bool:
         """The question asks for this and the answer does not hold it."""
         if self.question is None or not self.question.search(question):
             return False
-        return self.answer is None or not self.answer.search(answer)
+        return not self.held_by(answer)
 
 
 def compile_asks(rules: dict[str, tuple[list[str], list[str]]]) -> list[AskedFor]:
     """One ``AskedFor`` per configured kind: (question phrases, answer phrases)."""
     return [AskedFor(name, compile_phrases(q), compile_phrases(a)) for name, (q, a) in rules.items()]
+
+
+def asked(asks: list[AskedFor], question: str) -> list[AskedFor]:
+    """The kinds of information the question asks for."""
+    return [a for a in asks if a.question is not None and a.question.search(question)]
 
 
 def unmet(asks: list[AskedFor], question: str, answer: str) -> str | None:

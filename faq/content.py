@@ -99,6 +99,7 @@ class MatchingConfig(BaseModel):
     follow_up_context_weight: float = 0.5
     follow_up_stay_coverage: float = Field(0.75, ge=0.0, le=1.0)
     follow_up_parties: list[str] = []
+    follow_up_slots: dict[str, AskRule] = {}
     english_names: dict[str, str] = {}
     follow_up_party_side: list[str] = []
     follow_up_minutes: int = 10

@@ -116,6 +116,17 @@ def test_a_part_after_one_the_notices_do_not_answer_is_read_on_its_own(answerer)
     assert Outcome.ANSWER not in {decision.outcome, *(p.outcome for p in decision.parts)}
 
 
+@pytest.mark.parametrize(("text", "earlier", "topic", "entry_id"), [
+    ("誰が？", "個人情報保護委員会には報告したの？", "ppc-report", "ppc-report"),  # the answer names who
+    ("それっていつの時点？", "二次被害は出てる？", "secondary-damage", "secondary-damage"),  # it has a date
+    ("それっていつ？", "社労夢で何があったの？", "what-happened", "when"),  # it has none: the date entry
+])
+def test_a_follow_up_asking_only_who_or_when_is_about_the_last_answer_if_it_says(answerer, text, earlier, topic,
+                                                                                   entry_id):
+    decision = answerer.decide(text, follows_from([earlier], topic))
+    assert (decision.outcome, decision.entry_id, decision.follow_up) == (Outcome.ANSWER, entry_id, True)
+
+
 def test_a_topic_that_is_not_an_answer_entry_is_ignored(answerer):
     decision = answerer.decide("土日もやってた？", follows_from(["前の質問"], "not-in-notice-ransom"))
     assert decision.outcome is not Outcome.ANSWER

@@ -38,7 +38,8 @@ class Splitter:
     max_parts: int
 
     def __post_init__(self) -> None:
-        pattern = alternation_source(self.joiners)
+        # 「転送されたんですか、それともされてないんですか」 asks one thing: それと is no joiner in それとも.
+        pattern = f"(?:{alternation_source(self.joiners)})(?!も)" if any(self.joiners) else ""
         # 「漏えいの有無と二次被害の有無」: と right after a question target joins two questions.
         targets = sorted({t for t in self.targets if t}, key=len, reverse=True)
         if targets:

@@ -18,6 +18,7 @@ from faq.models import Outcome
     ("Who operates 社労夢? I had never heard of that firm before.", "about-mks"),  # English, read whole
     ("下関労務管理事務所ってどんな法人なんですか？", "about-roumu"),
     ("漏れた？", "leak"),
+    ("Who did the investigation?", "investigation"),          # not "who did this" (the attackers)
     ("人事課の電話番号と部署の正式名称を教えてください", "contact-hr"),  # the answer names it: 事務局 人事課
     ("What kind of scams should we be on the lookout for?", "precautions"),
     ("原因はもう分かったので、いつ起きたのかを教えて", "when"),   # what is known is set aside

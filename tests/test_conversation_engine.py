@@ -26,12 +26,15 @@ def _labels(decision) -> list[str]:
     # 「…し、」 joins; a part naming no party is about the one named before it
     ("いつ起きたのか知りたいし、原因も教えてほしい", ["when", "cause"]),
     ("エムケイシステムはどういう会社で、窓口の電話番号は何番ですか？", ["about-mks", "contact-mks"]),
+    # a sentence ending in 「…っけ」 asks, even when the notices cannot answer it
+    ("サービス再開っていつ？あと今日の会議室の予約ってどこでやるんだっけ", ["service-restored", "escalate"]),
 ])
 def test_several_questions_get_one_answer_each_in_order(answerer, text, expected):
     assert _labels(answerer.decide(text)) == expected
 
 
 @pytest.mark.parametrize("text", ["マイナンバーの暗号化について", "人事課と労務事務所の関係は？",
+                                  "データは外部に転送されたんですか、それともされてないんですか？",  # それとも
                                   "退職したのですが、通知は届きますか？",
                                   "原因とかの細かい話はいいので、まず全体として何があったのかだけ教えてください"])
 def test_one_question_is_never_split(answerer, text):

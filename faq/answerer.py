@@ -165,7 +165,7 @@ class Answerer:
 
     def _decide_parts(self, pieces: list[str], flags: dict, follows: Earlier | None) -> Decision | None:
         """One decision per question, kept only when each part is a question of its own: answered,
-        or a precise "not in the notices" (or a whole sentence ending in ？), each about a
+        or a precise "not in the notices" (or a whole sentence that asks), each about a
         different entry. Otherwise the message is one question (「マイナンバーの暗号化について」).
 
         Each part after an answered one is read as its follow-up: in 「エムケイシステムってどんな
@@ -187,7 +187,7 @@ class Answerer:
             topic = part.entry_id if part.outcome is Outcome.ANSWER else None
         for piece, part in zip(pieces, parts):
             definite = part.outcome is Outcome.ANSWER or (
-                part.outcome is Outcome.ESCALATE and (part.entry_id is not None or piece.endswith(("?", "？"))))
+                part.outcome is Outcome.ESCALATE and (part.entry_id is not None or asks(piece)))
             if not definite:
                 return None
         entries = [p.entry_id for p in parts if p.entry_id]

@@ -115,6 +115,8 @@ def test_smalltalk_in_every_form(answerer, text):
     "実際にサーバーに侵入されたのはいつ頃ですか？",               # not when it was noticed
     "個人情報保護委員会への報告の受付番号はわかりますか？",         # a reference number
     "話は変わりますが、6月の給与の振込日はいつでしたっけ？",        # the person says it is another matter
+    "ほかの大学でも社労夢の被害は出ているんですか？",              # other organisations
+    "攻撃者はどんな手口でサーバーに侵入したのか、技術的な詳細を教えてください",  # a method, however asked
 ])
 def test_near_misses_ask_for_what_the_answer_lacks(answerer, text):
     assert answerer.decide(text).outcome is Outcome.ESCALATE

@@ -73,6 +73,8 @@ class Answerer:
         came before it when anything did."""
         analysis = self._analyze_unframed(whole)
         alone = self._decide(analysis, flags)
+        if alone.outcome is not Outcome.ANSWER and (wider := self._with_sentence_before(whole, analysis, flags)):
+            analysis, alone = wider
         if follows is None:
             return alone
         short = len(analysis.tokens) <= self.config.follow_up_max_words
@@ -94,6 +96,15 @@ class Answerer:
                     or self._better_in_context(decided, alone, previous, flags)):
                 return decided.model_copy(update={"follow_up": True})
         return alone
+
+    def _with_sentence_before(self, whole: str, analysis: Analysis, flags: dict) -> tuple[Analysis, Decision] | None:
+        """A question not understood from its asking sentence alone may be named in the sentence
+        before it; read with it, it is answered or left as it was."""
+        wider = self._analyze_unframed(whole, widen=True)
+        if wider.tokens == analysis.tokens:
+            return None
+        decided = self._decide(wider, flags)
+        return (wider, decided) if decided.outcome is Outcome.ANSWER else None
 
     def _other_party(self, analysis: Analysis, alone: Decision, follows: Earlier, flags: dict) -> Decision | None:
         """「じゃあ下関労務管理事務所の方は？」 after 「エムケイシステムってどういう会社？」: the same
@@ -262,9 +273,9 @@ class Answerer:
         """The message without a leading greeting clause and without business formulas."""
         return self._focus.without_formulas(self._without_greeting(text))
 
-    def _analyze_unframed(self, whole: str, language: Language | None = None) -> Analysis:
+    def _analyze_unframed(self, whole: str, language: Language | None = None, widen: bool = False) -> Analysis:
         """``_analyze`` of a message whose frame (``_without_frame``) is already removed."""
-        asking = self._focus.asking_part(whole)
+        asking = self._focus.asking_part(whole, widen)
         analysis = self.normalizer.analyze(asking, language or self.normalizer.language(whole))
         if asking == whole:
             return analysis

@@ -52,8 +52,10 @@ class Focus:
         stripped = self._formulas.sub("、", text) if self._formulas else text
         return stripped if _has_letters(stripped) else text
 
-    def asking_part(self, text: str) -> str:
+    def asking_part(self, text: str, widen: bool = False) -> str:
         """The sentences that ask, and what follows a contrast; ``text`` has no formulas.
+        ``widen`` keeps the sentence before each asking one too (it may name what is asked about:
+        「「フォレンジック」が訳せません。どういう調査のことですか」).
 
         Falls back to the whole text whenever a step would leave nothing to match.
         """
@@ -68,11 +70,16 @@ class Focus:
             for i in asking:
                 keep.add(i)
                 if i > 0 and not _CONFIRMATION.search(sentences[i - 1]) and (
-                        len(_letters(sentences[i])) < self.short_question_chars or points_back(sentences[i])):
+                        (widen and not self._sets_aside(sentences[i - 1]))
+                        or len(_letters(sentences[i])) < self.short_question_chars or points_back(sentences[i])):
                     keep.add(i - 1)
             sentences = [s for i, s in enumerate(sentences) if i in keep]
         focused = " ".join(sentences)
         return self._after_contrast(focused)
+
+    def _sets_aside(self, sentence: str) -> bool:
+        """「再発防止策が講じられたことは知っています。」 is what the person already knows."""
+        return self._set_aside is not None and self._set_aside.search(sentence) is not None
 
     def _after_contrast(self, text: str) -> str:
         """「人事課ではなく、エムケイシステムに聞きたい」 asks about what follows the contrast."""

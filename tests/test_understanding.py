@@ -35,6 +35,10 @@ def test_business_openers_and_closers(answerer, text, entry_id):
     ("情報セキュリティ委員会の委員をしています。同じことが二度と起こらないよう、関係する会社がどんな手を"
      "打っているのかを委員会で報告したいと考えています。再発を防ぐ取り組みについて、公表されている内容を教えてください。",
      "prevention"),
+    # what is asked about is named in the sentence before the question
+    ("先月着任した研究員です。通知に「フォレンジック」という言葉があって、辞書で調べても意味がよく分かりませんでした。"
+     "どういう調査のことなのか教えてもらえますか。", "forensic"),
+    ("給与の手続きが遅れるかもと聞きました。止まっていたシステムは、もう元通りになってるんですか？", "service-restored"),
 ])
 def test_long_messages_with_personal_context(answerer, text, entry_id):
     _answers(answerer, text, entry_id)
@@ -116,6 +120,7 @@ def test_smalltalk_in_every_form(answerer, text):
     "個人情報保護委員会への報告の受付番号はわかりますか？",         # a reference number
     "話は変わりますが、6月の給与の振込日はいつでしたっけ？",        # the person says it is another matter
     "ほかの大学でも社労夢の被害は出ているんですか？",              # other organisations
+    "再発防止策のことは知っています。具体的に多要素認証は入れたんですか？",  # a technical detail
     "攻撃者はどんな手口でサーバーに侵入したのか、技術的な詳細を教えてください",  # a method, however asked
 ])
 def test_near_misses_ask_for_what_the_answer_lacks(answerer, text):
@@ -128,6 +133,15 @@ def test_a_smalltalk_entry_is_never_given_as_an_answer(answerer, content):
                  "はじめまして。今回の件で質問できると聞きました。"]:
         decision = answerer.decide(text)
         assert not (decision.outcome is Outcome.ANSWER and decision.entry_id in smalltalk), decision
+
+
+def test_a_widened_asking_part_keeps_the_sentence_before_unless_it_is_set_aside():
+    focus = Focus(formulas=(), set_aside=("は知っています。",), short_question_chars=6)
+    text = "通知に「フォレンジック」とありました。どういう調査のことですか？"
+    assert focus.asking_part(text) == "どういう調査のことですか？"
+    assert focus.asking_part(text, widen=True) == text.replace("。", "。 ", 1)
+    known = "再発防止策のことは知っています。具体的に何をしたんですか？"
+    assert focus.asking_part(known, widen=True) == "具体的に何をしたんですか？"
 
 
 def test_asking_part_keeps_the_question_and_falls_back_to_the_whole(content):

@@ -38,8 +38,9 @@ class Splitter:
     max_parts: int
 
     def __post_init__(self) -> None:
-        # 「転送されたんですか、それともされてないんですか」 asks one thing: それと is no joiner in それとも.
-        pattern = f"(?:{alternation_source(self.joiners)})(?!も)" if any(self.joiners) else ""
+        # 「転送されたんですか、それともされてないんですか」 asks one thing: それと is no joiner in
+        # それとも, nor in それとは別に.
+        pattern = f"(?:{alternation_source(self.joiners)})(?![もは])" if any(self.joiners) else ""
         # 「漏えいの有無と二次被害の有無」: と right after a question target joins two questions.
         targets = sorted({t for t in self.targets if t}, key=len, reverse=True)
         if targets:

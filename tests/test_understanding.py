@@ -56,6 +56,8 @@ def test_long_messages_with_personal_context(answerer, text, entry_id):
      "secondary-damage"),
     ("漏れたかどうかより、闇サイトに名簿が売りに出されてないかの方が気になる。", "dark-web"),
     ("ダークウェブは調べたって聞いたけど、実際に詐欺とかの被害は出てるの？", "secondary-damage"),
+    ("ダークウェブの話は聞いたけど、それとは別に悪用されたって報告はあるんですか？", "secondary-damage"),
+    ("漏えい全般の話じゃなくて、マイナンバーに限って教えてください", "my-number"),
 ])
 def test_contrast_and_negation(answerer, text, entry_id):
     _answers(answerer, text, entry_id)
@@ -121,6 +123,7 @@ def test_smalltalk_in_every_form(answerer, text):
     "話は変わりますが、6月の給与の振込日はいつでしたっけ？",        # the person says it is another matter
     "ほかの大学でも社労夢の被害は出ているんですか？",              # other organisations
     "再発防止策のことは知っています。具体的に多要素認証は入れたんですか？",  # a technical detail
+    "労務管理事務所の青木さんにはメールでも連絡できますか？",          # no answer gives an address
     "攻撃者はどんな手口でサーバーに侵入したのか、技術的な詳細を教えてください",  # a method, however asked
 ])
 def test_near_misses_ask_for_what_the_answer_lacks(answerer, text):

@@ -63,7 +63,8 @@ class Answerer:
         text = masked[: self.config.max_match_chars]
         flags = {"question": masked, "contains_my_number": masked != question}
         whole = self._without_frame(text)
-        pieces = self._splitter.parts(whole, asks)
+        # A bare request (「…のか、また…のか、教えてください」) is the frame of the parts, not one.
+        pieces = [p for p in self._splitter.parts(whole, asks) if self.normalizer.analyze(p).tokens]
         if len(pieces) > 1 and (several := self._decide_parts(pieces, flags, follows)) is not None:
             return several
         return self._decide_turn(whole, text, flags, follows)

@@ -28,6 +28,8 @@ def _labels(decision) -> list[str]:
     ("エムケイシステムはどういう会社で、窓口の電話番号は何番ですか？", ["about-mks", "contact-mks"]),
     # a sentence ending in 「…っけ」 asks, even when the notices cannot answer it
     ("サービス再開っていつ？あと今日の会議室の予約ってどこでやるんだっけ", ["service-restored", "escalate"]),
+    # the closing request frames the parts, it is none of them
+    ("原因は何だったのか、また二次被害は出ているのか、教えてください", ["cause", "secondary-damage"]),
 ])
 def test_several_questions_get_one_answer_each_in_order(answerer, text, expected):
     assert _labels(answerer.decide(text)) == expected
@@ -123,6 +125,7 @@ def test_a_part_after_one_the_notices_do_not_answer_is_read_on_its_own(answerer)
     ("誰が？", "個人情報保護委員会には報告したの？", "ppc-report", "ppc-report"),  # the answer names who
     ("それっていつの時点？", "二次被害は出てる？", "secondary-damage", "secondary-damage"),  # it has a date
     ("それっていつ？", "社労夢で何があったの？", "what-happened", "when"),  # it has none: the date entry
+    ("何時ごろ？", "異常が分かったのはいつですか", "when", "when"),  # 未明 is the time of day it gives
 ])
 def test_a_follow_up_asking_only_who_or_when_is_about_the_last_answer_if_it_says(answerer, text, earlier, topic,
                                                                                    entry_id):

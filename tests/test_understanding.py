@@ -124,6 +124,8 @@ def test_smalltalk_in_every_form(answerer, text):
     "ほかの大学でも社労夢の被害は出ているんですか？",              # other organisations
     "再発防止策のことは知っています。具体的に多要素認証は入れたんですか？",  # a technical detail
     "労務管理事務所の青木さんにはメールでも連絡できますか？",          # no answer gives an address
+    "マイナンバーの暗号化ってどの方式？AES？",                       # a technical detail
+    "Did they find out how the attackers got in?",
     "攻撃者はどんな手口でサーバーに侵入したのか、技術的な詳細を教えてください",  # a method, however asked
 ])
 def test_near_misses_ask_for_what_the_answer_lacks(answerer, text):

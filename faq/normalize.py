@@ -24,6 +24,8 @@ from faq.phrases import compile_phrases
 from faq.content import MatchingConfig
 
 _SLACK_USER = re.compile(r"<[@#!][^>]*>")
+# A mention typed as text (pasted, or from a client that sends it unconverted): 「@faq-bot 社労夢の件」.
+_TYPED_MENTION = re.compile(r"(?<![\w.@])@[A-Za-z0-9][\w.\-]*")
 _SLACK_LINK = re.compile(r"<([^>|]+)\|([^>]*)>")
 _SLACK_URL = re.compile(r"<([^>]+)>")
 _EMOJI = re.compile(r":[a-z0-9_+\-']+:")
@@ -91,6 +93,7 @@ def strip_slack_markup(text: str) -> str:
     """Remove mentions and emoji, keep link labels, and unescape Slack's entities."""
     text = _SLACK_LINK.sub(r" \2 ", text)
     text = _SLACK_USER.sub(" ", text)
+    text = _TYPED_MENTION.sub(" ", text)
     text = _SLACK_URL.sub(r" \1 ", text)
     text = _EMOJI.sub(" ", text)
     return html.unescape(text)

@@ -20,7 +20,9 @@ from faq.models import Outcome
     ("漏れた？", "leak"),
     ("Who did the investigation?", "investigation"),          # not "who did this" (the attackers)
     ("二時被害って出てるの？", "secondary-damage"),              # an IME slip the table lists
-    ("以上を検地したのはいつ？", "when"),                        # 検地 sounds like 検知, read as 認知
+    ("以上を検地したのはいつ？", "when"),
+    ("@faq-bot 調査ってどこがやったん :mag:", "investigation"),  # a mention typed as text
+    ("セキュリティに詳しくありません。原因を分かりやすく教えてください。", "cause"),                        # 検地 sounds like 検知, read as 認知
     ("人事課の電話番号と部署の正式名称を教えてください", "contact-hr"),  # the answer names it: 事務局 人事課
     ("What kind of scams should we be on the lookout for?", "precautions"),
     ("原因はもう分かったので、いつ起きたのかを教えて", "when"),   # what is known is set aside

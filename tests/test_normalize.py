@@ -11,6 +11,11 @@ def test_width_case_and_kana_fold():
     assert compact("マイナンバー、 ですか？") == compact("まいなんばーですか")
 
 
+def test_a_mention_typed_as_text_is_removed_like_slack_markup():
+    assert clean("@faq-bot 社労夢の件 <@U0BOT>") == "社労夢の件"
+    assert clean("メールは x@example.com です") == "メールは x@example.com です"  # not a mention
+
+
 def test_line_breaks_are_kept_once():
     """A line break ends a question (several questions on several lines); blank lines fold."""
     assert clean("原因は？ \n\n  いつ？\r\n") == "原因は?\nいつ?"

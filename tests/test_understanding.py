@@ -125,6 +125,7 @@ def test_smalltalk_in_every_form(answerer, text):
     "再発防止策のことは知っています。具体的に多要素認証は入れたんですか？",  # a technical detail
     "労務管理事務所の青木さんにはメールでも連絡できますか？",          # no answer gives an address
     "マイナンバーの暗号化ってどの方式？AES？",                       # a technical detail
+    "謝金を払った学生たちの情報も社労夢に入っていたのか、確認していただくことは可能でしょうか。",
     "Did they find out how the attackers got in?",
     "攻撃者はどんな手口でサーバーに侵入したのか、技術的な詳細を教えてください",  # a method, however asked
 ])

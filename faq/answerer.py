@@ -221,6 +221,11 @@ class Answerer:
             for s in ranked
             if s.kind is EntryKind.ANSWER
         ][: self.config.max_candidates]
+        if self._asks_what_no_answer_holds(analysis):
+            # 「…か確認していただけますか」: HR's to do, whichever entry the words resemble.
+            top = ranked[0] if ranked and ranked[0].kind is EntryKind.ESCALATE else None
+            return Decision(outcome=Outcome.ESCALATE, entry_id=top.entry_id if top else None,
+                            score=round(top.score, 4) if top else 0.0, candidates=candidates, **base)
         # The best supported entry first: a close runner-up that the question is clearly
         # about beats a leader that merely shares one long word with it.
         ranked = sorted(ranked, key=lambda s: not self._on_topic(s))
@@ -256,6 +261,11 @@ class Answerer:
             return self._answer(top, analysis, candidates, base)
         close = [c for c in candidates if c.score >= self.config.clarify_min_score]
         return Decision(outcome=Outcome.CLARIFY, score=score, candidates=close or candidates[:1], **base)
+
+    def _asks_what_no_answer_holds(self, analysis: Analysis) -> bool:
+        """The question asks for a kind of information no answer can hold (``asks_for`` kinds
+        without answer phrases: a sanction, something done for the person, …)."""
+        return any(kind.answer is None for kind in asked(self._asks, analysis.clean))
 
     def _answer(self, top: Scored, analysis: Analysis, candidates: list[Candidate], base: dict) -> Decision:
         """Answer with ``top`` unless the question asks for something its answer lacks."""

@@ -17,7 +17,7 @@ from faq.phrases import alternation_source
 # Sentences end at a question mark or a full stop; only asking sentences become parts.
 _SENTENCE_END = re.compile(r"(?<=[?？。．!！])\s*|\n+")
 # English: "When did it happen and was my data leaked?" joins two questions with "and".
-_ENGLISH_JOIN = re.compile(r",?\s+and\s+(?=(?:was|were|is|are|did|does|do|who|what|when|where|why|how|can|"
+_ENGLISH_JOIN = re.compile(r"(?:,?\s+and|,)\s+(?=(?:was|were|is|are|did|does|do|who|what|when|where|why|how|can|"
                            r"could|should|will|has|have)\b)", re.IGNORECASE)
 
 
@@ -58,7 +58,8 @@ class Splitter:
         if len(bullets) > 1:
             return bullets if len(bullets) <= self.max_parts else [text]
         sentences = [s for s in _SENTENCE_END.split(text) if s and s.strip()]
-        asking_sentences = [s for s in sentences if asking(s)]
+        # A sentence that starts with a joiner (「あと詳細が見られるページあれば」) adds a question.
+        asking_sentences = [s for s in sentences if asking(s) or _LEADING_JOINER.match(s.strip())]
         # Sentences are questions of their own only when they ask; otherwise the message is one.
         sentences = asking_sentences if len(sentences) > 1 else sentences
         if not sentences:

@@ -28,6 +28,13 @@ def _labels(decision) -> list[str]:
     ("エムケイシステムはどういう会社で、窓口の電話番号は何番ですか？", ["about-mks", "contact-mks"]),
     # a sentence ending in 「…っけ」 asks, even when the notices cannot answer it
     ("サービス再開っていつ？あと今日の会議室の予約ってどこでやるんだっけ", ["service-restored", "escalate"]),
+    # a sentence starting with 「あと」 adds a question however it ends; so does 「…は」
+    ("個人情報保護委員会に報告はしてる？\nあと詳しい情報が見られるページあれば", ["ppc-report", "more-info"]),
+    ("社労夢ってなに？あと大学の窓口は", ["about-mks", "contact-hr"]),
+    ("ダークウェブに出てないか心配だし、怪しい電話が来たときの対応も知りたい", ["dark-web", "suspicious-contact"]),
+    ("なんで自分に通知が来たのか分からないんだけど。あと、委託先の労務事務所ってどういう所？",
+     ["why-me", "about-roumu"]),
+    ("What happened, when was it noticed, and was my My Number exposed?", ["what-happened", "when", "my-number"]),
     # the closing request frames the parts, it is none of them
     ("原因は何だったのか、また二次被害は出ているのか、教えてください", ["cause", "secondary-damage"]),
 ])

@@ -13,7 +13,7 @@ from faq.asks import asked, compile_asks, unmet
 from faq.content import FaqContent
 from faq.focus import Focus, asks, points_back
 from faq.parts import Splitter
-from faq.phrases import compile_phrases
+from faq.phrases import alternation_source, compile_phrases
 from faq.matcher import Matcher, Scored
 from faq.models import Candidate, Decision, Earlier, Entry, EntryKind, Outcome
 from faq.normalize import Analysis, Language, Normalizer, clean, kanji_share
@@ -39,7 +39,7 @@ class Answerer:
         self.normalizer = Normalizer(content.synonyms, self.config)
         active = content.active_entries()
         self.matcher = Matcher(active, self.normalizer, self.config)
-        self._greeting = _leading_smalltalk(active)
+        self._greeting, self._greeting_entry = _leading_smalltalk(active)
         self._asks = compile_asks({k: (r.question, r.answer) for k, r in self.config.asks_for.items()})
         self._slots = compile_asks({k: (r.question, r.answer) for k, r in self.config.follow_up_slots.items()})
         self._entries = {e.id: e for e in active}
@@ -62,6 +62,9 @@ class Answerer:
         # Matching looks at the start of a message; a 50,000-character paste decides no better.
         text = masked[: self.config.max_match_chars]
         flags = {"question": masked, "contains_my_number": masked != question}
+        if (greeting := self._greeting_only(text)) is not None:
+            return Decision(outcome=Outcome.SMALLTALK, entry_id=greeting, language=self.normalizer.language(text),
+                            **flags)
         whole = self._without_frame(text)
         # A bare request (「…のか、また…のか、教えてください」) is the frame of the parts, not one.
         pieces = [p for p in self._splitter.parts(whole, asks) if self.normalizer.analyze(p).tokens]
@@ -299,6 +302,14 @@ class Answerer:
         rest = self._greeting.sub("", clean(text), count=1)
         return rest if rest.strip() else text
 
+    def _greeting_only(self, text: str) -> str | None:
+        """「thx、また聞くわ」: a greeting or thanks, and nothing after it that says anything; the
+        smalltalk entry it belongs to."""
+        match = self._greeting.match(clean(text)) if self._greeting is not None else None
+        if match is None or self.normalizer.analyze(self._focus.without_formulas(match.string[match.end():])).tokens:
+            return None
+        return self._greeting_entry[match.group("phrase")]
+
     def _by_reading(self, analysis: Analysis) -> Scored | None:
         """For a question typed in kana: the entry whose phrasings sound like it, if clearly one."""
         ranked = [s for s in self.matcher.rank_by_reading(analysis) if s.kind is not EntryKind.SMALLTALK]
@@ -365,11 +376,11 @@ class Answerer:
                 or top.coverage - rival.coverage >= self.config.answer_min_coverage_lead)
 
 
-def _leading_smalltalk(entries: list[Entry]) -> re.Pattern[str] | None:
-    """A greeting or thanks phrasing of a smalltalk entry, then punctuation, at the start."""
-    phrases = {clean(p) for e in entries if e.kind is EntryKind.SMALLTALK
-               for p in [*e.all_phrasings(), *e.all_phrasings_en()]}
-    phrases = sorted((p for p in phrases if p), key=len, reverse=True)
-    if not phrases:
-        return None
-    return re.compile(r"^(?:" + "|".join(map(re.escape, phrases)) + r")[、。,.!！?？]+\s*")
+def _leading_smalltalk(entries: list[Entry]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """A greeting or thanks phrasing of a smalltalk entry, then punctuation, at the start; and
+    which entry each phrasing belongs to."""
+    owner = {clean(p): e.id for e in entries if e.kind is EntryKind.SMALLTALK
+             for p in [*e.all_phrasings(), *e.all_phrasings_en()] if clean(p)}
+    if not owner:
+        return None, owner
+    return re.compile(r"^(?P<phrase>" + alternation_source(owner) + r")[、。,.!！?？]+\s*"), owner

@@ -191,6 +191,7 @@ class Matcher:
         self.context_weight = config.context_weight
         self.context_cap = config.context_cap
         self.prefilter = config.prefilter
+        self.smalltalk_min_fuzzy = config.smalltalk_min_fuzzy
         self.entries = entries
         japanese = [[normalizer.analyze(p, "ja") for p in e.all_phrasings()] for e in self.entries]
         self._reading = _ReadingIndex(self.entries, [[a.reading for a in group] for group in japanese],
@@ -204,6 +205,19 @@ class Matcher:
                 config, answers=[normalizer.analyze(e.answer_en, "en") for e in self.entries],
             ),
         }
+
+    def _by_wording(self, analysis: Analysis, index: _LanguageIndex) -> list[Scored]:
+        """A question of function words only ("What are you?", 「また聞くわ」) has nothing to weigh:
+        only a smalltalk entry can be it, by how close its wording is to one of the phrasings."""
+        results = []
+        for i, entry in enumerate(self.entries):
+            if entry.kind is EntryKind.SMALLTALK and analysis.compact:
+                fuzzy = index.fuzzy(analysis.compact, i)
+                if fuzzy < self.smalltalk_min_fuzzy:
+                    continue
+                results.append(Scored(entry_id=entry.id, kind=entry.kind, score=fuzzy, coverage=fuzzy,
+                                      evidence=0.0, lexical=0.0, fuzzy=fuzzy))
+        return sorted(results, key=lambda s: s.score, reverse=True)
 
     def held_by_answer(self, analysis: Analysis, entry_id: str) -> float:
         """The IDF-weighted share of the question's words that the entry's answer (or its
@@ -228,8 +242,10 @@ class Matcher:
             analysis = replace(analysis, tokens=corrected)
         context = index.correct(analysis.context)
         terms = index_terms(analysis) + [f"w:{t}" for t in context]
-        if not terms or not self.entries:
+        if not self.entries:
             return []
+        if not terms:
+            return self._by_wording(analysis, index)
         raw = index.bm25.get_scores(terms)
         top = float(raw.max()) if len(raw) else 0.0
         if top <= 0:

@@ -102,9 +102,13 @@ def test_english_and_mixed_questions(answerer, text, entry_id):
     "いつも大変お世話になっております。ご丁寧にご回答いただき、誠にありがとうございました。",
     "はじめまして。事務局の者です。上司からこのボットで今回の件について質問できると聞いたのですが、"
     "どういうふうに使えばいいのか教えてもらえますか。",
+    # nothing but function words, or nothing after the thanks that says anything
+    "What are you?", "What can you do?", "thx、また聞くわ", "ありがとうございます、安心しました",
 ])
 def test_smalltalk_in_every_form(answerer, text):
-    assert answerer.decide(text).outcome is Outcome.SMALLTALK
+    decision = answerer.decide(text)
+    # with its entry, so the reply is that entry's (usage, thanks), not "please type a question"
+    assert decision.outcome is Outcome.SMALLTALK and decision.entry_id is not None
 
 
 @pytest.mark.parametrize("text", [

@@ -148,7 +148,7 @@ class Answerer:
             return None
         if self._bare(analysis):
             # 「誰が？」 after the report to the commission: who reported, if that answer says so.
-            text = entry.answer_en if analysis.language == "en" else entry.answer
+            text = self._answer_text(entry.id, analysis)
             share = 1.0 if all(slot.held_by(text) for slot in asked(self._slots, analysis.clean)) else 0.0
         else:
             share = self.matcher.held_by_answer(analysis, entry.id)
@@ -255,7 +255,7 @@ class Answerer:
             if top.kind is EntryKind.ANSWER and self._likely(top, ranked):
                 return self._answer(top, analysis, candidates, base)
             if top.kind is EntryKind.ANSWER and self._in_band(top):
-                return Decision(outcome=Outcome.CLARIFY, score=score, candidates=candidates, **base)
+                return self._clarify(candidates, analysis, score, base)
             return Decision(outcome=Outcome.ESCALATE, score=score, candidates=candidates, **base)
         if top.kind is EntryKind.ESCALATE:
             return Decision(outcome=Outcome.ESCALATE, entry_id=top.entry_id, score=score,
@@ -263,7 +263,19 @@ class Answerer:
         if top.score >= self.config.answer_min_score and self._leads(ranked):
             return self._answer(top, analysis, candidates, base)
         close = [c for c in candidates if c.score >= self.config.clarify_min_score]
-        return Decision(outcome=Outcome.CLARIFY, score=score, candidates=close or candidates[:1], **base)
+        return self._clarify(close or candidates[:1], analysis, score, base)
+
+    def _clarify(self, candidates: list[Candidate], analysis: Analysis, score: float, base: dict) -> Decision:
+        """Offer the candidates whose answers hold what the question asks for (a count, a time of
+        day, …); when none does, the notices do not say, and the question goes to HR."""
+        offered = [c for c in candidates if not unmet(self._asks, analysis.clean, self._answer_text(c.entry_id, analysis))]
+        if not offered:
+            return Decision(outcome=Outcome.ESCALATE, score=score, candidates=candidates, **base)
+        return Decision(outcome=Outcome.CLARIFY, score=score, candidates=offered, **base)
+
+    def _answer_text(self, entry_id: str, analysis: Analysis) -> str:
+        entry = self._entries[entry_id]
+        return entry.answer_en if analysis.language == "en" else entry.answer
 
     def _asks_what_no_answer_holds(self, analysis: Analysis) -> bool:
         """The question asks for a kind of information no answer can hold (``asks_for`` kinds
@@ -272,8 +284,7 @@ class Answerer:
 
     def _answer(self, top: Scored, analysis: Analysis, candidates: list[Candidate], base: dict) -> Decision:
         """Answer with ``top`` unless the question asks for something its answer lacks."""
-        entry = self._entries[top.entry_id]
-        text = entry.answer_en if analysis.language == "en" else entry.answer
+        text = self._answer_text(top.entry_id, analysis)
         outcome = Outcome.ESCALATE if unmet(self._asks, analysis.clean, text) else Outcome.ANSWER
         entry_id = top.entry_id if outcome is Outcome.ANSWER else None
         return Decision(outcome=outcome, entry_id=entry_id, score=round(top.score, 4),

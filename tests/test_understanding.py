@@ -130,6 +130,9 @@ def test_smalltalk_in_every_form(answerer, text):
     "労務管理事務所の青木さんにはメールでも連絡できますか？",          # no answer gives an address
     "マイナンバーの暗号化ってどの方式？AES？",                       # a technical detail
     "謝金を払った学生たちの情報も社労夢に入っていたのか、確認していただくことは可能でしょうか。",
+    "被害にあったサーバーの台数は？",                               # a count of machines
+    # candidates whose answers cannot hold what is asked (a document) are not offered
+    "通知のPDF、全学メールで学生にも回していいんですか？",
     # a kind no answer holds is refused even when the words offer candidates
     "再発防止の方針ではなく、多要素認証のような具体的な対策を入れたのか知りたいです",
     "Did they find out how the attackers got in?",

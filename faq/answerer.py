@@ -42,6 +42,9 @@ class Answerer:
         self._greeting, self._greeting_entry = _leading_smalltalk(active)
         self._asks = compile_asks({k: (r.question, r.answer) for k, r in self.config.asks_for.items()})
         self._slots = compile_asks({k: (r.question, r.answer) for k, r in self.config.follow_up_slots.items()})
+        # The words each of them is asked with (誰, いつ, 番号 …), as the matcher sees them.
+        self._slot_words = {k: {t for p in r.question for t in self.normalizer.analyze(p).tokens}
+                            for k, r in self.config.follow_up_slots.items()}
         self._entries = {e.id: e for e in active}
         focus, parts = self.config.focus, self.config.parts
         self._focus = Focus(tuple(focus.formulas), tuple(focus.set_aside), focus.short_question_chars)
@@ -86,8 +89,7 @@ class Answerer:
         unplaced = alone.outcome in (Outcome.CLARIFY, Outcome.ESCALATE) and alone.entry_id is None
         if (switched := self._other_party(analysis, alone, follows, flags)) is not None:
             return switched
-        if (alone.outcome is not Outcome.ANSWER or self._bare(analysis)) and (
-                stayed := self._stay(follows.topic, analysis, flags)):
+        if (stayed := self._stay(follows.topic, analysis, alone, flags)) is not None:
             return stayed
         if elliptic or unplaced:
             previous = self._analyze(follows.text[: self.config.max_match_chars], analysis.language)
@@ -140,28 +142,30 @@ class Answerer:
             return []
         return [self._parties[t] for t in analysis.tokens if t in self._parties]
 
-    def _stay(self, topic: str | None, analysis: Analysis, flags: dict) -> Decision | None:
-        """The previous answer again, when the follow-up that found no answer of its own asks
-        what that answer already holds (「土日もやってる？」 after the call centre's hours)."""
+    def _stay(self, topic: str | None, analysis: Analysis, alone: Decision, flags: dict) -> Decision | None:
+        """The previous answer again, when the follow-up asks what that answer already holds:
+        「土日もやってる？」 after the call centre's hours, 「誰が？」 or 「担当の方のお名前は」 after an
+        answer that names them. Asking who, when or which number (``follow_up_slots``), its
+        question words count as held when the answer holds that kind; a follow-up with an answer
+        of its own stays only when it asks one of those."""
         entry = self._entries.get(topic or "")
         if entry is None or entry.kind is not EntryKind.ANSWER:
             return None
-        if self._bare(analysis):
-            # 「誰が？」 after the report to the commission: who reported, if that answer says so.
-            text = self._answer_text(entry.id, analysis)
-            share = 1.0 if all(slot.held_by(text) for slot in asked(self._slots, analysis.clean)) else 0.0
-        else:
-            share = self.matcher.held_by_answer(analysis, entry.id)
+        kinds = asked(self._slots, analysis.clean)
+        asking_words = {w for kind in kinds for w in self._slot_words[kind.name]}
+        # Nothing but who / when / which number (「誰が？」, 「何時ごろ？」): about the last answer.
+        bare = bool(kinds) and (len(analysis.tokens) <= 1 or set(analysis.tokens) <= asking_words)
+        if alone.outcome is Outcome.ANSWER and not bare:
+            return None
+        text = self._answer_text(entry.id, analysis)
+        if not all(kind.held_by(text) for kind in kinds):
+            return None
+        share = 1.0 if bare else self.matcher.held_by_answer(analysis, entry.id, asking_words)
         if share < self.config.follow_up_stay_coverage:
             return None
         held = Scored(entry.id, entry.kind, score=share, coverage=share, evidence=0.0, lexical=0.0, fuzzy=0.0)
         decided = self._answer(held, analysis, [], {**flags, "language": analysis.language})
         return decided.model_copy(update={"follow_up": True}) if decided.outcome is Outcome.ANSWER else None
-
-    def _bare(self, analysis: Analysis) -> bool:
-        """A follow-up that only asks who, when or which number (「誰が？」, "since when?"): what
-        it is about is the previous answer's topic."""
-        return len(analysis.tokens) <= 1 and bool(asked(self._slots, analysis.clean))
 
     def _better_in_context(self, decided: Decision, alone: Decision, previous: Analysis, flags: dict) -> bool:
         """Context beats the question's own answer only when it scores higher and is not just the

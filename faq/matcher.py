@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 import bm25s
@@ -219,11 +220,14 @@ class Matcher:
                                       evidence=0.0, lexical=0.0, fuzzy=fuzzy))
         return sorted(results, key=lambda s: s.score, reverse=True)
 
-    def held_by_answer(self, analysis: Analysis, entry_id: str) -> float:
+    def held_by_answer(self, analysis: Analysis, entry_id: str, also_held: Collection[str] = ()) -> float:
         """The IDF-weighted share of the question's words that the entry's answer (or its
-        phrasings) holds: 「土日もやってる？」 after the MKS call centre's hours asks what it said."""
+        phrasings) holds, ``also_held`` counted as held: 「土日もやってる？」 after the MKS call
+        centre's hours asks what it said."""
         index = self._index[analysis.language]
         vocab = index.answer_vocab.get(entry_id)
+        if vocab is not None and also_held:
+            vocab = vocab | set(also_held)
         tokens = index.correct(analysis.tokens)
         total = sum(index.weight(t) for t in tokens)
         if vocab is None or not total:

@@ -133,11 +133,19 @@ def test_a_part_after_one_the_notices_do_not_answer_is_read_on_its_own(answerer)
     ("それっていつの時点？", "二次被害は出てる？", "secondary-damage", "secondary-damage"),  # it has a date
     ("それっていつ？", "社労夢で何があったの？", "what-happened", "when"),  # it has none: the date entry
     ("何時ごろ？", "異常が分かったのはいつですか", "when", "when"),  # 未明 is the time of day it gives
+    ("担当の方のお名前は", "労務管理事務所の電話番号は？", "contact-roumu", "contact-roumu"),  # it names 青木 学
+    ("受付って何時から何時までだった？", "エムケイの窓口の番号は？", "contact-mks", "contact-mks"),  # 9:00〜17:00
 ])
 def test_a_follow_up_asking_only_who_or_when_is_about_the_last_answer_if_it_says(answerer, text, earlier, topic,
                                                                                    entry_id):
     decision = answerer.decide(text, follows_from([earlier], topic))
     assert (decision.outcome, decision.entry_id, decision.follow_up) == (Outcome.ANSWER, entry_id, True)
+
+
+def test_a_full_question_that_asks_a_number_keeps_its_own_answer(answerer):
+    """「人事課の電話番号は？」 after an answer that also gives 人事課's number is still its own question."""
+    decision = answerer.decide("人事課の電話番号は？", follows_from(["退職者はどうなるの？"], "former-staff"))
+    assert decision.entry_id == "contact-hr"
 
 
 def test_a_topic_that_is_not_an_answer_entry_is_ignored(answerer):

@@ -20,6 +20,7 @@ from faq.models import Outcome
     ("漏れた？", "leak"),
     ("Who did the investigation?", "investigation"),          # not "who did this" (the attackers)
     ("二時被害って出てるの？", "secondary-damage"),              # an IME slip the table lists
+    ("再防策は？", "prevention"),                                # an abbreviation the table lists
     ("以上を検地したのはいつ？", "when"),
     ("@faq-bot 調査ってどこがやったん :mag:", "investigation"),  # a mention typed as text
     ("セキュリティに詳しくありません。原因を分かりやすく教えてください。", "cause"),                        # 検地 sounds like 検知, read as 認知

@@ -132,6 +132,8 @@ def test_smalltalk_in_every_form(answerer, text):
     "謝金を払った学生たちの情報も社労夢に入っていたのか、確認していただくことは可能でしょうか。",
     "被害にあったサーバーの台数は？",                               # a count of machines
     "年金事務所を名乗るハガキが届いたんだけど、本物か見てもらえる？",   # something done for the person
+    "青木さんの事務所の所在地を教えてください",                         # an address no answer gives
+    "被害にあったサーバーのOSのバージョンは？",                          # a technical detail
     # candidates whose answers cannot hold what is asked (a document) are not offered
     "通知のPDF、全学メールで学生にも回していいんですか？",
     # a kind no answer holds is refused even when the words offer candidates

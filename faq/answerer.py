@@ -69,8 +69,10 @@ class Answerer:
             return Decision(outcome=Outcome.SMALLTALK, entry_id=greeting, language=self.normalizer.language(text),
                             **flags)
         whole = self._without_frame(text)
-        # A bare request (「…のか、また…のか、教えてください」) is the frame of the parts, not one.
-        pieces = [p for p in self._splitter.parts(whole, asks) if self.normalizer.analyze(p).tokens]
+        pieces = self._splitter.parts(whole, asks)
+        if len(pieces) > 1:
+            # A bare request (「…のか、また…のか、教えてください」) is the frame of the parts, not one.
+            pieces = [p for p in pieces if self.normalizer.analyze(p).tokens]
         if len(pieces) > 1 and (several := self._decide_parts(pieces, flags, follows)) is not None:
             return several
         return self._decide_turn(whole, text, flags, follows)

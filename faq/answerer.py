@@ -225,6 +225,10 @@ class Answerer:
         if not analysis.compact:
             return Decision(outcome=Outcome.SMALLTALK, **base)
         ranked = self.matcher.rank(analysis)
+        if not analysis.tokens and not analysis.context:
+            # Nothing in it names anything HR could answer: the usage reply closest to its wording.
+            return Decision(outcome=Outcome.SMALLTALK, entry_id=ranked[0].entry_id if ranked else None,
+                            score=round(ranked[0].score, 4) if ranked else 0.0, **base)
         candidates = [
             Candidate(entry_id=s.entry_id, score=round(s.score, 4))
             for s in ranked
@@ -310,6 +314,9 @@ class Answerer:
         analysis = self.normalizer.analyze(asking, language or self.normalizer.language(whole))
         if asking == whole:
             return analysis
+        if not analysis.tokens:
+            # The asking sentence names nothing ("Hi there! What can you do?"): read it all.
+            return self.normalizer.analyze(whole, analysis.language)
         return analysis.with_context(self.normalizer.analyze(whole, analysis.language))
 
     def _without_greeting(self, text: str) -> str:

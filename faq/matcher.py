@@ -192,7 +192,6 @@ class Matcher:
         self.context_weight = config.context_weight
         self.context_cap = config.context_cap
         self.prefilter = config.prefilter
-        self.smalltalk_min_fuzzy = config.smalltalk_min_fuzzy
         self.entries = entries
         japanese = [[normalizer.analyze(p, "ja") for p in e.all_phrasings()] for e in self.entries]
         self._reading = _ReadingIndex(self.entries, [[a.reading for a in group] for group in japanese],
@@ -208,14 +207,12 @@ class Matcher:
         }
 
     def _by_wording(self, analysis: Analysis, index: _LanguageIndex) -> list[Scored]:
-        """A question of function words only ("What are you?", 「また聞くわ」) has nothing to weigh:
-        only a smalltalk entry can be it, by how close its wording is to one of the phrasings."""
+        """A question of function words only ("What are you?", "Hi there! What can you do?") has
+        nothing to weigh: only a smalltalk entry can be it, the one whose wording is closest."""
         results = []
         for i, entry in enumerate(self.entries):
             if entry.kind is EntryKind.SMALLTALK and analysis.compact:
                 fuzzy = index.fuzzy(analysis.compact, i)
-                if fuzzy < self.smalltalk_min_fuzzy:
-                    continue
                 results.append(Scored(entry_id=entry.id, kind=entry.kind, score=fuzzy, coverage=fuzzy,
                                       evidence=0.0, lexical=0.0, fuzzy=fuzzy))
         return sorted(results, key=lambda s: s.score, reverse=True)

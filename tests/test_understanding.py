@@ -104,6 +104,7 @@ def test_english_and_mixed_questions(answerer, text, entry_id):
     "どういうふうに使えばいいのか教えてもらえますか。",
     # nothing but function words, or nothing after the thanks that says anything
     "What are you?", "What can you do?", "thx、また聞くわ", "ありがとうございます、安心しました",
+    "Hi there! What can you do?", "ねえ、使い方おしえて",
 ])
 def test_smalltalk_in_every_form(answerer, text):
     decision = answerer.decide(text)

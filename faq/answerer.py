@@ -19,6 +19,9 @@ from faq.models import Candidate, Decision, Earlier, Entry, EntryKind, Outcome
 from faq.normalize import Analysis, Language, Normalizer, clean, kanji_share
 from faq.privacy import mask_my_numbers
 
+# A phone number as the notices write them (after NFKC: 083-267-7177, 0120-351-733).
+_PHONE = re.compile(r"\d{2,4}-\d{2,4}-\d{3,4}")
+
 # A follow-up is read with this many of the conversation's latest questions.
 FOLLOW_UP_TURNS = 2
 
@@ -224,6 +227,9 @@ class Answerer:
         base = {**flags, "language": analysis.language}
         if not analysis.compact:
             return Decision(outcome=Outcome.SMALLTALK, **base)
+        if (owner := self._number_owner(analysis)) is not None:
+            # 「083-267-7177は何の番号ですか」: the one answer that gives that number.
+            return Decision(outcome=Outcome.ANSWER, entry_id=owner, score=1.0, **base)
         ranked = self.matcher.rank(analysis)
         if not analysis.tokens and not analysis.context:
             # Nothing in it names anything HR could answer: the usage reply closest to its wording.
@@ -286,6 +292,14 @@ class Answerer:
     def _answer_text(self, entry_id: str, analysis: Analysis) -> str:
         entry = self._entries[entry_id]
         return entry.answer_en if analysis.language == "en" else entry.answer
+
+    def _number_owner(self, analysis: Analysis) -> str | None:
+        """The answer entry whose answer alone gives a phone number the question quotes."""
+        for number in _PHONE.findall(analysis.clean):
+            owners = {e.id for e in self._entries.values() if e.kind is EntryKind.ANSWER and number in e.answer}
+            if len(owners) == 1:
+                return owners.pop()
+        return None
 
     def _asks_what_no_answer_holds(self, analysis: Analysis) -> bool:
         """The question asks for a kind of information no answer can hold (``asks_for`` kinds

@@ -21,6 +21,8 @@ from faq.models import Outcome
     ("Who did the investigation?", "investigation"),          # not "who did this" (the attackers)
     ("二時被害って出てるの？", "secondary-damage"),              # an IME slip the table lists
     ("再防策は？", "prevention"),                                # an abbreviation the table lists
+    ("０８３－２６７－７１７７は何の番号ですか", "contact-roumu"),  # the one answer that gives it
+    ("ＭＫＳ社ってどんな会社？", "about-mks"),
     ("以上を検地したのはいつ？", "when"),
     ("@faq-bot 調査ってどこがやったん :mag:", "investigation"),  # a mention typed as text
     ("セキュリティに詳しくありません。原因を分かりやすく教えてください。", "cause"),                        # 検地 sounds like 検知, read as 認知

@@ -73,9 +73,6 @@ class Answerer:
                             **flags)
         whole = self._without_frame(text)
         pieces = self._splitter.parts(whole, asks)
-        if len(pieces) > 1:
-            # A bare request (「…のか、また…のか、教えてください」) is the frame of the parts, not one.
-            pieces = [p for p in pieces if self.normalizer.analyze(p).tokens]
         if len(pieces) > 1 and (several := self._decide_parts(pieces, flags, follows)) is not None:
             return several
         return self._decide_turn(whole, text, flags, follows)
@@ -111,6 +108,8 @@ class Answerer:
     def _with_sentence_before(self, whole: str, analysis: Analysis, flags: dict) -> tuple[Analysis, Decision] | None:
         """A question not understood from its asking sentence alone may be named in the sentence
         before it; read with it, it is answered or left as it was."""
+        if self._focus.asking_part(whole, widen=True) == self._focus.asking_part(whole):
+            return None  # one sentence, or nothing before the asking ones: no analysis to repeat
         wider = self._analyze_unframed(whole, widen=True)
         if wider.tokens == analysis.tokens:
             return None
@@ -197,11 +196,17 @@ class Answerer:
         notices do not answer, the next is read on its own: context would only guess. A part
         after an answered one that names no party is about the one named last
         (「エムケイシステムはどういう会社で、窓口の番号は？」 asks for the company's number)."""
+        analysed = [(piece, self.normalizer.analyze(piece)) for piece in pieces]
+        # A bare request (「…のか、また…のか、教えてください」) is the frame of the parts, not one.
+        analysed = [(piece, analysis) for piece, analysis in analysed if analysis.tokens]
+        if len(analysed) < 2:
+            return None
+        pieces = [piece for piece, _ in analysed]
         parts: list[Decision] = []
         earlier, topic = list(follows.questions) if follows else [], follows.topic if follows else None
         party: str | None = None
-        for piece in pieces:
-            named = self._parties_named(self.normalizer.analyze(piece))
+        for piece, analysis in analysed:
+            named = self._parties_named(analysis)
             party = named[-1] if named else party
             read = piece if named or party is None or topic is None else f"{party}の{piece}"
             part = self._decide_turn(read, piece, {"question": piece, "contains_my_number": False},

@@ -210,8 +210,8 @@ class Matcher:
         """A question of function words only ("What are you?", "Hi there! What can you do?") has
         nothing to weigh: only a smalltalk entry can be it, the one whose wording is closest."""
         results = []
-        for i, entry in enumerate(self.entries):
-            if entry.kind is EntryKind.SMALLTALK and analysis.compact:
+        for i, entry in enumerate(self.entries if analysis.compact else []):
+            if entry.kind is EntryKind.SMALLTALK:
                 fuzzy = index.fuzzy(analysis.compact, i)
                 results.append(Scored(entry_id=entry.id, kind=entry.kind, score=fuzzy, coverage=fuzzy,
                                       evidence=0.0, lexical=0.0, fuzzy=fuzzy))

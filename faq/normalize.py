@@ -37,7 +37,10 @@ _JAPANESE_SCRIPT = "\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f"
 _JAPANESE = re.compile(f"[{_JAPANESE_SCRIPT}]")
 _JAPANESE_RUN = re.compile(f"[{_JAPANESE_SCRIPT}]+")
 _LATIN = re.compile(r"[a-zA-Z]")
+# A word with its clitic: "that's" is "that", "didn't" is "did not" (not "that" and a stray "s").
 _WORD_EN = re.compile(r"[a-z0-9]+")
+_WORD_EN_CLITIC = re.compile(r"([a-z0-9]+?)(n['’]t|['’](?:s|re|ll|ve|d|m))?\b")
+_NOT_STEMS = {"ca": "can", "wo": "will", "sha": "shall"}
 # A katakana word read again in hiragana counts as one inflected word: a verb or adjective
 # followed only by endings (もれ・て・ない).
 _INFLECTING = {"動詞", "形容詞"}
@@ -293,8 +296,12 @@ class Normalizer:
             text)
 
     def _english_tokens(self, text: str) -> list[str]:
-        words = [w for w in _WORD_EN.findall(text) if w not in _EN_STOPWORDS]
-        return self._stemmer().stemWords(words)
+        words: list[str] = []
+        for word, clitic in _WORD_EN_CLITIC.findall(text):
+            words.append(_NOT_STEMS.get(word, word) if clitic[:1] == "n" else word)
+            if clitic[:1] == "n":
+                words.append("not")
+        return self._stemmer().stemWords([w for w in words if w not in _EN_STOPWORDS])
 
     def language(self, text: str) -> Language:
         """The language a message is read in (a part of it is read in the message's language)."""

@@ -68,6 +68,12 @@ def test_table_verbs_match_every_conjugation(content):
     assert n.analyze("辞めました").tokens == n.analyze("退職").tokens
 
 
+def test_english_clitics_are_not_words(answerer):
+    """"that's" is "that" (a stopword), not "that" and a stray "s"; "didn't" keeps its "not"."""
+    assert answerer.normalizer.analyze("Thanks, that's all.").tokens == ("thank", "all")
+    assert answerer.normalizer.analyze("I didn't get the letter").tokens == ("not", "get", "letter")
+
+
 def test_english_is_stemmed(content):
     n = Normalizer(content.synonyms, content.matching)
     assert n.analyze("Was my data leaked?").tokens == n.analyze("data leak").tokens

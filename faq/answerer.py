@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from faq.asks import asked, compile_asks, unmet
 from faq.content import FaqContent
-from faq.focus import Focus, asks, points_back
+from faq.focus import Focus, asks, points_back, signs_off
 from faq.parts import Splitter
 from faq.phrases import alternation_source, compile_phrases
 from faq.matcher import Matcher, Scored
@@ -346,10 +346,14 @@ class Answerer:
         return rest if rest.strip() else text
 
     def _greeting_only(self, text: str) -> str | None:
-        """「thx、また聞くわ」: a greeting or thanks, and nothing after it that says anything; the
-        smalltalk entry it belongs to."""
+        """「thx、また聞くわ」: a greeting or thanks, and nothing after it that says anything but
+        how the person signs off (「わかりました、人事課に電話してみます」); the smalltalk entry it
+        belongs to."""
         match = self._greeting.match(clean(text)) if self._greeting is not None else None
-        if match is None or self.normalizer.analyze(self._focus.without_formulas(match.string[match.end():])).tokens:
+        if match is None:
+            return None
+        rest = self._focus.without_formulas(match.string[match.end():])
+        if self.normalizer.analyze(rest).tokens and not signs_off(rest):
             return None
         return self._greeting_entry[match.group("phrase")]
 

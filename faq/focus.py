@@ -31,6 +31,16 @@ _ASKING = re.compile(
 # A sentence that only checks an assumption before the real question: 「…わけじゃないよね？」,
 # 「…ではないんですよね？」.
 _CONFIRMATION = re.compile(r"(?:わけ|訳)?(?:じゃ|では)(?:ない|なかった|ありません)(?:ん|の)?(?:です)?(?:よね|ですよね)[。?？\s]*$")
+# An aside in brackets (「原因を教えて（ＭＫＳ）」, 「何の情報？（住所・口座など）」) says what the
+# question is about, not what it asks: it is read as context. Bounded, and never nested.
+_ASIDE = re.compile(r"[（(][^（）()\n]{1,40}[）)]")
+# What a person says after thanks to close the conversation: their own next step
+# (「人事課に電話してみます」, "I'll call them") or that nothing is left ("that's all").
+_SIGNS_OFF = re.compile(
+    r"(?:(?:てみ|ておき|とき|でみ|ことにし|し)ます|(?:てみ|とき|とく)ます?ね|てみる|とく|しよう|してみよう)[。．!！\sね〜ー]*$|"
+    r"^(?:i'?ll|i will|will do|that'?s all|that is all|nothing else|no more)\b",
+    re.IGNORECASE,
+)
 _POINTS_BACK = re.compile(r"^(?:それ|その|そう|そちら|そこ|これ|この|こちら|あれ|あと|じゃあ|では|で、|なら|"
                           r"and\b|but\b|what about\b|how about\b|it\b|that\b|this\b)", re.IGNORECASE)
 
@@ -61,6 +71,9 @@ class Focus:
 
         Falls back to the whole text whenever a step would leave nothing to match.
         """
+        without_asides = _ASIDE.sub(" ", text)
+        if _has_letters(without_asides):
+            text = without_asides
         sentences = [s.strip() for s in _SENTENCE.findall(text) if _has_letters(s)]
         if not sentences:
             return text
@@ -96,6 +109,11 @@ def asks(sentence: str) -> bool:
     """The sentence asks or requests something (a question mark, or a question/request ending);
     a confirmation of what the person already assumes (「…わけじゃないよね？」) does not."""
     return _ASKING.search(sentence.strip()) is not None and not _CONFIRMATION.search(sentence)
+
+
+def signs_off(text: str) -> bool:
+    """「人事課に電話してみます」, "that's all": the person closes, asking nothing."""
+    return not asks(text) and _SIGNS_OFF.search(text.strip()) is not None
 
 
 def points_back(text: str) -> bool:

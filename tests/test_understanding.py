@@ -97,6 +97,30 @@ def test_english_and_mixed_questions(answerer, text, entry_id):
 
 
 @pytest.mark.parametrize("text", [
+    "了解です。退職者にも届きますか", "ありがとう。人事課の電話番号を教えてください",
+])
+def test_thanks_before_a_question_is_no_sign_off(answerer, text):
+    assert answerer.decide(text).outcome is Outcome.ANSWER
+
+
+@pytest.mark.parametrize(("text", "entry_id"), [
+    # an aside in brackets says what the question is about, not what it asks
+    ("今回のトラブルの原因を教えて（ＭＫＳ）", "cause"),
+    ("元職（退職済）へのお知らせってどうなる？", "former-staff"),
+    # the result of the investigation is whether anything leaked
+    ("Did the investigation find anything?", "leak"),
+    ("フォレンジック調査ってなに？で、結果はどうだったの？", None),
+    # a dated event the notices do give
+    ("労務事務所が確定報告したのはいつ？", "timeline"),
+])
+def test_asides_results_and_dated_events(answerer, text, entry_id):
+    if entry_id is None:
+        assert [p.entry_id for p in answerer.decide(text).parts] == ["forensic", "leak"]
+        return
+    _answers(answerer, text, entry_id)
+
+
+@pytest.mark.parametrize("text", [
     "あざす！", "ｱﾘｶﾞﾄｳｺﾞｻﾞｲﾏｽ", "thx :pray:", "<@U04ABCDEF> こんにちは :wave:", "初めて使います、よろしく",
     "使い方を教えて", "Who are you?", "how do I use you", "例を見せて", "よく分かりました、ありがとうございます",
     "いつも大変お世話になっております。ご丁寧にご回答いただき、誠にありがとうございました。",
@@ -105,6 +129,8 @@ def test_english_and_mixed_questions(answerer, text, entry_id):
     # nothing but function words, or nothing after the thanks that says anything
     "What are you?", "What can you do?", "thx、また聞くわ", "ありがとうございます、安心しました",
     "Hi there! What can you do?", "ねえ、使い方おしえて",
+    # thanks, then how the person signs off
+    "わかりました、人事課に電話してみます", "Thanks, that's all.", "ありがとう、あとで人事課に電話します",
 ])
 def test_smalltalk_in_every_form(answerer, text):
     decision = answerer.decide(text)
@@ -141,6 +167,12 @@ def test_smalltalk_in_every_form(answerer, text):
     "再発防止の方針ではなく、多要素認証のような具体的な対策を入れたのか知りたいです",
     "Did they find out how the attackers got in?",
     "攻撃者はどんな手口でサーバーに侵入したのか、技術的な詳細を教えてください",  # a method, however asked
+    # the date of an event the notices do not date
+    "個人情報保護委員会に報告したのは分かりました。で、その報告日は何月何日でしたか？",
+    "大学がこの件を最初に知らされたのは何日ですか？",
+    "サーバーをネットワークから遮断したのは何日？",
+    "８月２４日の大学の通知より後に、続報は出ていますか？",
+    "労務管理事務所ってメールでも問い合わせできる？アドレスある？",
 ])
 def test_near_misses_ask_for_what_the_answer_lacks(answerer, text):
     assert answerer.decide(text).outcome is Outcome.ESCALATE

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from faq.asks import asked, compile_asks, unmet
 from faq.content import FaqContent
-from faq.focus import Focus, asks, points_back, signs_off
+from faq.focus import Focus, asks, names_it_by_demonstrative, points_back, signs_off
 from faq.parts import Splitter
 from faq.phrases import alternation_source, compile_phrases
 from faq.matcher import Matcher, Scored
@@ -89,6 +89,9 @@ class Answerer:
         short = len(analysis.tokens) <= self.config.follow_up_max_words
         elliptic = points_back(text) or (short and alone.outcome is not Outcome.ANSWER)
         unplaced = alone.outcome in (Outcome.CLARIFY, Outcome.ESCALATE) and alone.entry_id is None
+        if self._beyond_last_answer(text, analysis, follows):
+            return Decision(outcome=Outcome.ESCALATE, score=alone.score, candidates=alone.candidates,
+                            follow_up=True, **{**flags, "language": analysis.language})
         if (switched := self._other_party(analysis, alone, follows, flags)) is not None:
             return switched
         if (stayed := self._stay(follows.topic, analysis, alone, flags)) is not None:
@@ -104,6 +107,15 @@ class Answerer:
                     or self._better_in_context(decided, alone, previous, flags)):
                 return decided.model_copy(update={"follow_up": True})
         return alone
+
+    def _beyond_last_answer(self, text: str, analysis: Analysis, follows: Earlier) -> bool:
+        """「そこ何時まで受け付けてる？」 after the HR office's number: asked about what the last
+        answer was about, for a kind of information that answer lacks (hours, a method, a
+        name). Another entry holding that kind for another subject would be a wrong answer."""
+        entry = self._entries.get(follows.topic or "")
+        if entry is None or entry.kind is not EntryKind.ANSWER or not names_it_by_demonstrative(text):
+            return False
+        return unmet(self._asks, analysis.clean, self._answer_text(entry.id, analysis)) is not None
 
     def _with_sentence_before(self, whole: str, analysis: Analysis, flags: dict) -> tuple[Analysis, Decision] | None:
         """A question not understood from its asking sentence alone may be named in the sentence

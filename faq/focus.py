@@ -41,6 +41,10 @@ _SIGNS_OFF = re.compile(
     r"^(?:i'?ll|i will|will do|that'?s all|that is all|nothing else|no more)\b",
     re.IGNORECASE,
 )
+# A follow-up that names the last answer's subject by a demonstrative: 「そこ何時まで？」, 「その暗号化
+# って…」, "that firm's name?".
+_DEMONSTRATIVE = re.compile(r"^(?:(?:で|じゃあ|では|なら)、?)?(?:それ|その|そこ|そちら|そっち|あそこ|あの)|"
+                            r"^(?:and |so |but )?(?:that|this|it|they|there|those)\b", re.IGNORECASE)
 _POINTS_BACK = re.compile(r"^(?:それ|その|そう|そちら|そこ|これ|この|こちら|あれ|あと|じゃあ|では|で、|なら|"
                           r"and\b|but\b|what about\b|how about\b|it\b|that\b|this\b)", re.IGNORECASE)
 
@@ -114,6 +118,11 @@ def asks(sentence: str) -> bool:
 def signs_off(text: str) -> bool:
     """「人事課に電話してみます」, "that's all": the person closes, asking nothing."""
     return not asks(text) and _SIGNS_OFF.search(text.strip()) is not None
+
+
+def names_it_by_demonstrative(text: str) -> bool:
+    """「そこ何時まで受け付けてる？」: the subject is whatever the last answer was about."""
+    return _DEMONSTRATIVE.match(text.strip()) is not None
 
 
 def points_back(text: str) -> bool:

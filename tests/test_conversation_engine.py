@@ -96,6 +96,20 @@ def test_a_follow_up_asking_what_the_previous_answer_lacks_is_not_given_it(answe
     assert decision.entry_id != topic
 
 
+@pytest.mark.parametrize(("text", "topic"), [
+    ("そこ何時まで電話受け付けてる？", "contact-hr"),  # the MKS line's hours are another office's
+    ("その暗号化ってどういう方式？", "my-number"),
+])
+def test_a_follow_up_about_the_same_subject_asking_what_its_answer_lacks_goes_to_hr(answerer, text, topic):
+    decision = answerer.decide(text, follows_from(["前の質問"], topic))
+    assert decision.outcome is Outcome.ESCALATE and decision.follow_up
+
+
+def test_a_follow_up_about_the_same_subject_that_its_answer_holds_is_answered(answerer):
+    decision = answerer.decide("そこは何時まで受け付けてた？", follows_from(["エムケイシステムの窓口は？"], "contact-mks"))
+    assert decision.entry_id == "contact-mks"
+
+
 @pytest.mark.parametrize(("text", "earlier", "entry_id"), [
     ("じゃあ下関労務管理事務所の方は？", ["エムケイシステムってどういう会社？"], "about-roumu"),
     ("エムケイシステム側は？", ["再発防止策について教えてください", "労務事務所側は何かするの？"], "prevention"),

@@ -150,6 +150,7 @@ def test_a_part_after_one_the_notices_do_not_answer_is_read_on_its_own(answerer)
     ("担当の方のお名前は", "労務管理事務所の電話番号は？", "contact-roumu", "contact-roumu"),  # it names 青木 学
     ("受付って何時から何時までだった？", "エムケイの窓口の番号は？", "contact-mks", "contact-mks"),  # 9:00〜17:00
     ("What were the hours?", "What was the MK System hotline number?", "contact-mks", "contact-mks"),
+    ("since when?", "Is the payroll system back up?", "service-restored", "service-restored"),
     # doubting the last answer asks for it again
     ("それ本当に大丈夫？", "マイナンバーも流出したんですか？", "my-number", "my-number"),
     ("それって確定？", "私の個人情報って漏れてるんでしょうか…", "leak", "leak"),

@@ -37,7 +37,7 @@ _ASIDE = re.compile(r"[（(][^（）()\n]{1,40}[）)]")
 # What a person says after thanks to close the conversation: their own next step
 # (「人事課に電話してみます」, "I'll call them") or that nothing is left ("that's all").
 _SIGNS_OFF = re.compile(
-    r"(?:(?:てみ|ておき|とき|でみ|ことにし|し)ます|(?:てみ|とき|とく)ます?ね|てみる|とく|しよう|してみよう)[。．!！\sね〜ー]*$|"
+    r"(?:(?:てみ|ておき|とき|でみ|ことにし|し|させていただき)ます|(?:てみ|とき|とく)ます?ね|てみる|とく|しよう|してみよう)[。．、,!！\sね〜ー]*$|"
     r"^(?:i'?ll|i will|will do|that'?s all|that is all|nothing else|no more)\b",
     re.IGNORECASE,
 )

@@ -131,6 +131,7 @@ def test_asides_results_and_dated_events(answerer, text, entry_id):
     "Hi there! What can you do?", "ねえ、使い方おしえて",
     # thanks, then how the person signs off
     "わかりました、人事課に電話してみます", "Thanks, that's all.", "ありがとう、あとで人事課に電話します",
+    "はじめまして。本日よりこちらを利用させていただきます。どうぞよろしくお願い申し上げます。",
 ])
 def test_smalltalk_in_every_form(answerer, text):
     decision = answerer.decide(text)

@@ -37,9 +37,11 @@ _JAPANESE_SCRIPT = "\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f"
 _JAPANESE = re.compile(f"[{_JAPANESE_SCRIPT}]")
 _JAPANESE_RUN = re.compile(f"[{_JAPANESE_SCRIPT}]+")
 _LATIN = re.compile(r"[a-zA-Z]")
-# A word with its clitic: "that's" is "that", "didn't" is "did not" (not "that" and a stray "s").
 _WORD_EN = re.compile(r"[a-z0-9]+")
-_WORD_EN_CLITIC = re.compile(r"([a-z0-9]+?)(n['’]t|['’](?:s|re|ll|ve|d|m))?\b")
+# A word with its clitic: "that's" is "that", "didn't" is "did not" (not "that" and a stray "s").
+_WORD_EN_APOSTROPHE = re.compile(r"[a-z0-9]+(?:['’][a-z0-9]+)*")
+_CLITIC = re.compile(r"(?:n['’]t|['’](?:s|re|ll|ve|d|m))$")
+_APOSTROPHE = re.compile(r"['’]")
 _NOT_STEMS = {"ca": "can", "wo": "will", "sha": "shall"}
 # A katakana word read again in hiragana counts as one inflected word: a verb or adjective
 # followed only by endings (もれ・て・ない).
@@ -297,10 +299,13 @@ class Normalizer:
 
     def _english_tokens(self, text: str) -> list[str]:
         words: list[str] = []
-        for word, clitic in _WORD_EN_CLITIC.findall(text):
-            words.append(_NOT_STEMS.get(word, word) if clitic[:1] == "n" else word)
-            if clitic[:1] == "n":
-                words.append("not")
+        for word in _WORD_EN_APOSTROPHE.findall(text):
+            clitic = _CLITIC.search(word)
+            base = word[: clitic.start()] if clitic else word
+            if clitic and clitic.group(0)[0] == "n":
+                words += [_NOT_STEMS.get(base, base), "not"]
+            else:
+                words += _APOSTROPHE.split(base)  # o'clock: two words, as before
         return self._stemmer().stemWords([w for w in words if w not in _EN_STOPWORDS])
 
     def language(self, text: str) -> Language:

@@ -50,7 +50,8 @@ class Answerer:
                             for k, r in self.config.follow_up_slots.items()}
         self._entries = {e.id: e for e in active}
         focus, parts = self.config.focus, self.config.parts
-        self._focus = Focus(tuple(focus.formulas), tuple(focus.set_aside), focus.short_question_chars)
+        self._focus = Focus(tuple(focus.formulas), tuple(focus.set_aside), focus.short_question_chars,
+                            tuple(focus.affiliations))
         self._splitter = Splitter(tuple(parts.joiners), tuple(parts.targets), parts.max_parts)
         self._party_side = compile_phrases(self.config.follow_up_party_side) or re.compile(r"(?!)")
         # Each party's canonical name by the word it is analysed to (エムケイシステム → えむけいしすてむ).

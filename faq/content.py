@@ -45,6 +45,7 @@ class FocusPhrases(BaseModel):
     formulas: list[str] = []
     set_aside: list[str] = []
     short_question_chars: int
+    affiliations: list[str] = []
 
 
 class LikelyRule(BaseModel):

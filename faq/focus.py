@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from faq.phrases import compile_phrases
+from faq.phrases import alternation_source, compile_phrases
 
 # Sentences end at Japanese or Western end punctuation or a line break.
 _SENTENCE = re.compile(r"[^。．！？!?\n]+[。．！？!?\n]*")
@@ -45,6 +45,14 @@ _SIGNS_OFF = re.compile(
 # って…」, "that firm's name?".
 _DEMONSTRATIVE = re.compile(r"^(?:(?:で|じゃあ|では|なら)、?)?(?:それ|その|そこ|そちら|そっち|あそこ|あの)|"
                             r"^(?:and |so |but )?(?:that|this|it|they|there|those)\b", re.IGNORECASE)
+# 「財務課の小林です。」, 「経済学部教授の田中と申します。」: who writes, said before the question. The
+# affiliation is recognised by its last word (``affiliations`` in matching.yaml); without one
+# (「退職者です。」) the sentence is context that may matter, and stays.
+_INTRODUCTION = re.compile(r"^[、,\s]*(?P<who>[^\s。．、,？?！!]{1,30})の[^\s。．、,？?！!の]{1,8}"
+                           r"(?:です|でございます|と申します|といいます)[。．！!\s]*$")
+# A formula removed at a sentence's end leaves a comma where the request stood (「…行ったのか、」).
+_COMMA_AT_END = re.compile(r"[、,，\s]+(?=[。．！？!?\n]|$)")
+_OPENS_WITH_INTERROGATIVE = re.compile(r"^(?:どこ|どう|何|なに|なん|いつ|誰|だれ|どれ|どの|どちら)")
 _POINTS_BACK = re.compile(r"^(?:それ|その|そう|そちら|そこ|これ|この|こちら|あれ|あと|じゃあ|では|で、|なら|"
                           r"and\b|but\b|what about\b|how about\b|it\b|that\b|this\b)", re.IGNORECASE)
 
@@ -58,15 +66,29 @@ class Focus:
     # An asking sentence shorter than this, or one that points back (「それはいつですか？」),
     # needs the sentence before it.
     short_question_chars: int
+    # Last words of an affiliation in a self-introduction (課, 学部, センター).
+    affiliations: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_formulas", compile_phrases(self.formulas))
         object.__setattr__(self, "_set_aside", compile_phrases(self.set_aside))
+        source = alternation_source(self.affiliations)
+        object.__setattr__(self, "_affiliation", re.compile(f"(?:{source})$") if source else None)
 
     def without_formulas(self, text: str) -> str:
-        """``text`` without business formulas, unless nothing else is left (「よろしくお願いします」)."""
+        """``text`` without business formulas and self-introductions, unless nothing else is
+        left (「よろしくお願いします」)."""
         stripped = self._formulas.sub("、", text) if self._formulas else text
+        stripped = _COMMA_AT_END.sub("", stripped)
+        sentences = _SENTENCE.findall(stripped)
+        if any(self._introduces(s) for s in sentences):
+            stripped = "".join(s for s in sentences if not self._introduces(s))
         return stripped if _has_letters(stripped) else text
+
+    def _introduces(self, sentence: str) -> bool:
+        """「キャリアセンターの木村です。」 says who writes, nothing about what is asked."""
+        match = _INTRODUCTION.match(sentence)
+        return match is not None and self._affiliation is not None and self._affiliation.search(match["who"]) is not None
 
     def asking_part(self, text: str, widen: bool = False) -> str:
         """The sentences that ask, and what follows a contrast; ``text`` has no formulas.
@@ -90,7 +112,8 @@ class Focus:
                 keep.add(i)
                 if i > 0 and not _CONFIRMATION.search(sentences[i - 1]) and (
                         (widen and not self._sets_aside(sentences[i - 1]))
-                        or len(_letters(sentences[i])) < self.short_question_chars or points_back(sentences[i])):
+                        or len(_letters(sentences[i])) < self.short_question_chars or points_back(sentences[i])
+                        or _OPENS_WITH_INTERROGATIVE.match(sentences[i])):
                     keep.add(i - 1)
             sentences = [s for i, s in enumerate(sentences) if i in keep]
         focused = " ".join(sentences)

@@ -44,8 +44,10 @@ class Splitter:
         # 「漏えいの有無と二次被害の有無」: と right after a question target joins two questions.
         targets = sorted({t for t in self.targets if t}, key=len, reverse=True)
         if targets:
-            # not と思う/聞く/言う/書く, とか (for example), との, とも, とは
-            after_target = "|".join(f"(?<={re.escape(t)})と(?!思|聞|言|書|の|か|も|は)" for t in targets)
+            # not と思う/聞く/言う/書く, とか (for example), との, とも, とは, and not と as the
+            # complement of a verb (「対象となった情報」, 「原因として」, 「影響とされる」, 「…という」)
+            after_target = "|".join(f"(?<={re.escape(t)})と(?!思|聞|言|書|の|か|も|は|な|し|す|さ|いう|いっ)"
+                                    for t in targets)
             pattern = f"{pattern}|{after_target}" if pattern else after_target
         object.__setattr__(self, "_joiner", re.compile(pattern, re.IGNORECASE) if pattern else None)
 

@@ -19,6 +19,11 @@ def _answers(answerer, text: str, entry_id: str) -> None:
      "お忙しいところ恐れ入りますが、よろしくお願いいたします。", "my-number"),
     ("夜分に失礼します。人事課の電話番号をご教示ください。", "contact-hr"),
     ("お疲れ様です。今回の件の原因についてお聞きしてもよろしいでしょうか。", "cause"),
+    # a self-introduction, and a request whose formula ends the sentence (「…行ったのか、ご教示…」)
+    ("お世話になっております。地域共創センターの加藤です。個人情報保護委員会への報告は、"
+     "どちらがどのような形で行ったのか、ご教示いただけますでしょうか。", "ppc-report"),
+    ("お世話になっております。キャリアセンターの木村です。本件に関する本学側のお問い合わせ先を"
+     "ご教示いただけますと幸いです。", "contact-hr"),
 ])
 def test_business_openers_and_closers(answerer, text, entry_id):
     _answers(answerer, text, entry_id)
@@ -189,8 +194,8 @@ def test_a_smalltalk_entry_is_never_given_as_an_answer(answerer, content):
 
 def test_a_widened_asking_part_keeps_the_sentence_before_unless_it_is_set_aside():
     focus = Focus(formulas=(), set_aside=("は知っています。",), short_question_chars=6)
-    text = "通知に「フォレンジック」とありました。どういう調査のことですか？"
-    assert focus.asking_part(text) == "どういう調査のことですか？"
+    text = "通知に「フォレンジック」とありました。具体的にどういう調査のことですか？"
+    assert focus.asking_part(text) == "具体的にどういう調査のことですか？"
     assert focus.asking_part(text, widen=True) == text.replace("。", "。 ", 1)
     known = "再発防止策のことは知っています。具体的に何をしたんですか？"
     assert focus.asking_part(known, widen=True) == "具体的に何をしたんですか？"
@@ -205,6 +210,24 @@ def test_asking_part_keeps_the_question_and_falls_back_to_the_whole(content):
     assert focus.asking_part("原因じゃなくて、時期を教えてください") == "時期を教えてください"
     # a short question keeps the sentence before it: 「それはいつ？」 alone says nothing
     assert "委員会" in focus.asking_part("委員会への報告の件です。それはいつ？")
+
+
+def test_a_self_introduction_is_dropped_like_a_formula_but_personal_context_stays():
+    focus = Focus(formulas=("お世話になっております",), set_aside=(), short_question_chars=6,
+                  affiliations=("課", "センター", "学部", "教授"))
+    assert focus.without_formulas("お世話になっております。財務課の小林です。原因は？") == "原因は？"
+    assert focus.without_formulas("経済学部教授の田中と申します。原因は？") == "原因は？"
+    # no affiliation: 「退職者です」 says who is asking about what, and stays
+    assert "退職" in focus.without_formulas("去年退職した者です。通知は来ますか？")
+    assert focus.without_formulas("財務課の小林です。") == "財務課の小林です。"  # nothing else is left
+
+
+def test_a_question_opening_with_an_interrogative_keeps_the_sentence_before():
+    """「どこを見ればいいか」 asks about what the sentence before it names."""
+    focus = Focus(formulas=(), set_aside=(), short_question_chars=6)
+    text = "出張旅費の精算の期限を忘れました。どこを見ればいいか分かりますか？"
+    assert "旅費" in focus.asking_part(text)
+    assert focus.asking_part("給与の件です。マイナンバーは漏れましたか？") == "マイナンバーは漏れましたか？"
 
 
 def test_a_kind_of_information_counts_only_when_asked_and_missing():

@@ -281,11 +281,13 @@ class Answerer:
             top, score = ranked[0], round(ranked[0].score, 4)
         if top.kind is not EntryKind.ESCALATE and not self._on_topic(top):
             by_sound = (self._by_reading(analysis) if analysis.language == "ja"
-                        and kanji_share(masked) <= self.config.kana_max_kanji_share else None)
+                        and (kanji_share(masked) <= self.config.kana_max_kanji_share
+                             or any(len(w) == 1 for w in self.matcher.unknown_words(analysis))) else None)
+            if by_sound is not None and by_sound.kind is EntryKind.ANSWER:
+                return self._answer(by_sound, analysis, candidates, base)
             if by_sound is not None:
-                return Decision(outcome=Outcome.ESCALATE if by_sound.kind is EntryKind.ESCALATE else Outcome.ANSWER,
-                                entry_id=by_sound.entry_id, score=round(by_sound.score, 4), candidates=candidates,
-                                **base)
+                return Decision(outcome=Outcome.ESCALATE, entry_id=by_sound.entry_id, score=round(by_sound.score, 4),
+                                candidates=candidates, **base)
             if top.kind is EntryKind.ANSWER and self._likely(top, ranked):
                 return self._answer(top, analysis, candidates, base)
             if top.kind is EntryKind.ANSWER and self._in_band(top):

@@ -231,6 +231,11 @@ class Matcher:
             return 0.0
         return sum(index.weight(t) for t in tokens if t in vocab) / total
 
+    def unknown_words(self, analysis: Analysis) -> list[str]:
+        """The question's words no entry knows, after IME-slip and spelling correction."""
+        index = self._index[analysis.language]
+        return [t for t in index.correct(analysis.tokens) if t not in index.idf]
+
     def rank_by_reading(self, analysis: Analysis) -> list[Scored]:
         """Entries by how much of the question's sound their phrasings share."""
         return self._reading.rank(analysis.reading)

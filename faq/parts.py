@@ -28,6 +28,11 @@ _BULLET = re.compile(r"^\s*(?:[・•\-*＊●○◯■□]|[0-9０-９]+[.)．�
 _LEADING_JOINER = re.compile(r"^(?:また|あと|それと|それから|そして|and also|and|also)[、,\s]*", re.IGNORECASE)
 
 
+# 「調査した会社ってどこ？社名知りたいです」: a short sentence saying what the person wants to
+# know, with no も or joiner adding it, says more precisely what the sentence before it asks.
+_RESTATES = re.compile(r"^[^\s、。？?！!も]{1,8}?(?:が|を)?(?:知りたい|しりたい)(?:です|んです|んだけど|のですが)?[。．！!？?\s]*$")
+
+
 @dataclass(frozen=True)
 class Splitter:
     """Cuts at question marks and at joiners (「と、」「あと」「それと」 …) between questions."""
@@ -59,7 +64,12 @@ class Splitter:
         bullets = [_BULLET.sub("", line) for line in text.splitlines() if _BULLET.match(line)]
         if len(bullets) > 1:
             return bullets if len(bullets) <= self.max_parts else [text]
-        sentences = [s for s in _SENTENCE_END.split(text) if s and s.strip()]
+        sentences: list[str] = []
+        for sentence in (s for s in _SENTENCE_END.split(text) if s and s.strip()):
+            if sentences and _RESTATES.match(sentence.strip()):
+                sentences[-1] += sentence
+            else:
+                sentences.append(sentence)
         # A sentence that starts with a joiner (「あと詳細が見られるページあれば」) adds a question.
         asking_sentences = [s for s in sentences if asking(s) or _LEADING_JOINER.match(s.strip())]
         # Sentences are questions of their own only when they ask; otherwise the message is one.

@@ -45,6 +45,8 @@ def test_several_questions_get_one_answer_each_in_order(answerer, text, expected
 @pytest.mark.parametrize("text", ["マイナンバーの暗号化について", "人事課と労務事務所の関係は？",
                                   "データは外部に転送されたんですか、それともされてないんですか？",  # それとも
                                   "退職したのですが、通知は届きますか？",
+                                  # a short 「…知りたい」 says what the sentence before asks
+                                  "エムケイシステムの窓口はどこ？番号が知りたい",
                                   # と completing a verb after a target word joins nothing
                                   "今回の事案で対象となった情報はどの範囲のデータなのか",
                                   "原因とかの細かい話はいいので、まず全体として何があったのかだけ教えてください"])

@@ -87,6 +87,8 @@ def test_background_before_the_question(answerer, text, entry_id):
     ("しゃろーむってなんですか", "about-mks"),
     ("フォレンジク調査って何？", "forensic"),
     ("先月対職したんですが、私にも関係ありますか？", "former-staff"),   # 対職 → 対 + 職 → 退職
+    # a slip inside a long name leaves stray single kanji (感, 理): the question is read by sound
+    ("下関労務感理事務所の連絡先は？", "contact-roumu"),
 ])
 def test_ime_slips_and_misspelt_names(answerer, text, entry_id):
     _answers(answerer, text, entry_id)
@@ -148,6 +150,10 @@ def test_smalltalk_in_every_form(answerer, text):
     "二次被害が出たら、その費用は誰が負担するんですか？",     # money
     "不正アクセスは何時ごろに始まったんですか？",             # time of day
     "調査した会社の社名を教えてください",                     # a name
+    "調査した会社ってどこ？\n社名知りたいです",                # ...said again in a sentence of its own
+    "MKSの新基盤ってどこのクラウド？AWS？",                    # a technical detail
+    "漏えいの可能性は何％くらいですか？",                      # a percentage
+    "個人情報保護委員会への報告っていつしたんですか？日付がしりたい",  # a date no notice gives
     "今回の件で影響を受けたのは何人ですか？",                 # a count
     "攻撃者はどこから侵入したんですか？VPNですか？",          # a method
     "委託先のシステムには私の情報はいつまで保管されるんですか？",  # future date / retention

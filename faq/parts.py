@@ -45,7 +45,7 @@ class Splitter:
     def __post_init__(self) -> None:
         # 「転送されたんですか、それともされてないんですか」 asks one thing: それと is no joiner in
         # それとも, nor in それとは別に.
-        pattern = f"(?:{alternation_source(self.joiners)})(?![もは])" if any(self.joiners) else ""
+        pattern = f"(?:{alternation_source(self.joiners)})(?![もはの])" if any(self.joiners) else ""
         # 「漏えいの有無と二次被害の有無」: と right after a question target joins two questions.
         targets = sorted({t for t in self.targets if t}, key=len, reverse=True)
         if targets:

@@ -37,6 +37,11 @@ def _labels(decision) -> list[str]:
     ("What happened, when was it noticed, and was my My Number exposed?", ["what-happened", "when", "my-number"]),
     # the closing request frames the parts, it is none of them
     ("原因は何だったのか、また二次被害は出ているのか、教えてください", ["cause", "secondary-damage"]),
+    # 「…は何か、」 joins too; a comma before 「の3点」 closes the list, it joins nothing
+    ("何があったのか、原因は何か、今後の対策はどうなっているか、まとめて教えてください",
+     ["what-happened", "cause", "prevention"]),
+    ("外部に転送された形跡はあったのか、二次被害は出ているのか、原因は何か、の3点お願いします",
+     ["leak", "secondary-damage", "cause"]),
 ])
 def test_several_questions_get_one_answer_each_in_order(answerer, text, expected):
     assert _labels(answerer.decide(text)) == expected

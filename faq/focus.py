@@ -50,6 +50,8 @@ _DEMONSTRATIVE = re.compile(r"^(?:(?:で|じゃあ|では|なら)、?)?(?:それ
 # (「退職者です。」) the sentence is context that may matter, and stays.
 _INTRODUCTION = re.compile(r"^[、,\s]*(?P<who>[^\s。．、,？?！!]{1,30})の[^\s。．、,？?！!の]{1,8}"
                            r"(?:です|でございます|と申します|といいます)[。．！!\s]*$")
+# 「経済学部の事務を担当しております田中と申します。」: と申します introduces whoever writes it.
+_INTRODUCES_BY_NAME = re.compile(r"^[^？?]{1,60}と申します[。．！!\s]*$")
 # A formula removed at a sentence's end leaves a comma where the request stood (「…行ったのか、」).
 _COMMA_AT_END = re.compile(r"[、,，\s]+(?=[。．！？!?\n]|$)")
 _OPENS_WITH_INTERROGATIVE = re.compile(r"^(?:どこ|どう|何|なに|なん|いつ|誰|だれ|どれ|どの|どちら)")
@@ -87,6 +89,8 @@ class Focus:
 
     def _introduces(self, sentence: str) -> bool:
         """「キャリアセンターの木村です。」 says who writes, nothing about what is asked."""
+        if _INTRODUCES_BY_NAME.match(sentence.strip()):
+            return True
         match = _INTRODUCTION.match(sentence)
         return match is not None and self._affiliation is not None and self._affiliation.search(match["who"]) is not None
 

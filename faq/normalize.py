@@ -57,7 +57,7 @@ _EN_STOPWORDS = {
     "me", "we", "our", "you", "your", "it", "its", "to", "of", "in", "on", "for", "and", "or",
     "this", "that", "there", "any", "can", "will", "would", "should", "could", "please", "about",
     "what", "with", "at", "by", "from", "so", "if", "has", "have", "had", "now", "still", "also",
-    "just", "really", "currently", "yet", "already", "am", "us", "tell", "know",
+    "just", "really", "currently", "yet", "already", "am", "us", "tell", "know", "exactly", "actually",
 }
 
 Language = Literal["ja", "en"]

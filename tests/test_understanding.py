@@ -63,6 +63,7 @@ def test_long_messages_with_personal_context(answerer, text, entry_id):
     ("ダークウェブは調べたって聞いたけど、実際に詐欺とかの被害は出てるの？", "secondary-damage"),
     ("ダークウェブの話は聞いたけど、それとは別に悪用されたって報告はあるんですか？", "secondary-damage"),
     ("漏えい全般の話じゃなくて、マイナンバーに限って教えてください", "my-number"),
+    ("氏名とかは別にいいので、マイナンバーが大丈夫かだけ教えて", "my-number"),
 ])
 def test_contrast_and_negation(answerer, text, entry_id):
     _answers(answerer, text, entry_id)
@@ -98,6 +99,8 @@ def test_ime_slips_and_misspelt_names(answerer, text, entry_id):
     ("MKSの件、my numberはsafeなんですか？", "my-number"),
     ("What actually happened to the payroll system?", "what-happened"),
     ("Is the MKS hotline still open?", "contact-mks"),
+    # "exactly" asks for nothing: it used to pull toward the exact time of day
+    ("What exactly happened? I got a notice from the university about a data breach.", "what-happened"),
 ])
 def test_english_and_mixed_questions(answerer, text, entry_id):
     _answers(answerer, text, entry_id)
@@ -151,6 +154,8 @@ def test_smalltalk_in_every_form(answerer, text):
     "不正アクセスは何時ごろに始まったんですか？",             # time of day
     "調査した会社の社名を教えてください",                     # a name
     "調査した会社ってどこ？\n社名知りたいです",                # ...said again in a sentence of its own
+    "マイナンバー 暗号化 アルゴリズム",                         # a technical detail, in keywords
+    "新しいクラウド基盤ってどこの？",
     "MKSの新基盤ってどこのクラウド？AWS？",                    # a technical detail
     "漏えいの可能性は何％くらいですか？",                      # a percentage
     "個人情報保護委員会への報告っていつしたんですか？日付がしりたい",  # a date no notice gives
@@ -223,6 +228,7 @@ def test_a_self_introduction_is_dropped_like_a_formula_but_personal_context_stay
                   affiliations=("課", "センター", "学部", "教授"))
     assert focus.without_formulas("お世話になっております。財務課の小林です。原因は？") == "原因は？"
     assert focus.without_formulas("経済学部教授の田中と申します。原因は？") == "原因は？"
+    assert focus.without_formulas("経済学部の事務を担当しております田中と申します。原因は？") == "原因は？"
     # no affiliation: 「退職者です」 says who is asking about what, and stays
     assert "退職" in focus.without_formulas("去年退職した者です。通知は来ますか？")
     assert focus.without_formulas("財務課の小林です。") == "財務課の小林です。"  # nothing else is left

@@ -54,6 +54,7 @@ _INTRODUCTION = re.compile(r"^[、,\s]*(?P<who>[^\s。．、,？?！!]{1,30})の
 _INTRODUCES_BY_NAME = re.compile(r"^[^？?]{1,60}と申します[。．！!\s]*$")
 # A formula removed at a sentence's end leaves a comma where the request stood (「…行ったのか、」).
 _COMMA_AT_END = re.compile(r"[、,，\s]+(?=[。．！？!?\n]|$)")
+# 「…期限が分からなくなりました。どこを見ればいいか」: what the interrogative asks about is named before.
 _OPENS_WITH_INTERROGATIVE = re.compile(r"^(?:どこ|どう|何|なに|なん|いつ|誰|だれ|どれ|どの|どちら)")
 _POINTS_BACK = re.compile(r"^(?:それ|その|そう|そちら|そこ|これ|この|こちら|あれ|あと|じゃあ|では|で、|なら|"
                           r"and\b|but\b|what about\b|how about\b|it\b|that\b|this\b)", re.IGNORECASE)
@@ -65,8 +66,8 @@ class Focus:
 
     formulas: tuple[str, ...]
     set_aside: tuple[str, ...]
-    # An asking sentence shorter than this, or one that points back (「それはいつですか？」),
-    # needs the sentence before it.
+    # An asking sentence shorter than this, one that points back (「それはいつですか？」), or one
+    # opening with an interrogative (「どこを見ればいいか」) needs the sentence before it.
     short_question_chars: int
     # Last words of an affiliation in a self-introduction (課, 学部, センター).
     affiliations: tuple[str, ...] = ()
@@ -83,8 +84,9 @@ class Focus:
         stripped = self._formulas.sub("、", text) if self._formulas else text
         stripped = _COMMA_AT_END.sub("", stripped)
         sentences = _SENTENCE.findall(stripped)
-        if any(self._introduces(s) for s in sentences):
-            stripped = "".join(s for s in sentences if not self._introduces(s))
+        kept = [s for s in sentences if not self._introduces(s)]
+        if len(kept) < len(sentences):
+            stripped = "".join(kept)
         return stripped if _has_letters(stripped) else text
 
     def _introduces(self, sentence: str) -> bool:

@@ -111,6 +111,7 @@ class MatchingConfig(BaseModel):
     spelling_min_length: int
     spelling_min_similarity: float
     homophone_min_reading: int
+    sound_slip_min_reading: int
 
 
 class Texts(BaseModel):

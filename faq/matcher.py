@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 import bm25s
+import jaconv
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from faq.content import MatchingConfig
 from faq.models import Entry, EntryKind
@@ -54,6 +57,24 @@ def _bigrams(text: str) -> list[str]:
     return [text[i : i + 2] for i in range(len(text) - 1)]
 
 
+# Keys next to each other on a row of a QWERTY keyboard, as romaji input types them.
+_NEIGHBOURS = {frozenset(row[i : i + 2]) for row in ("qwertyuiop", "asdfghjkl", "zxcvbnm") for i in range(len(row) - 1)}
+
+
+def _key_slip(typed: str, meant: str) -> bool:
+    """``typed`` is ``meant`` with one letter replaced by a key next to it."""
+    if len(typed) != len(meant):
+        return False
+    diff = [(a, b) for a, b in zip(typed, meant) if a != b]
+    return len(diff) == 1 and frozenset(diff[0]) in _NEIGHBOURS
+
+
+def _stem(word: str) -> str:
+    """A verb's kanji stem (任す → 任); other words as they are."""
+    stem = re.sub(r"[\u3041-\u3096]+$", "", word)
+    return stem if stem and stem != word and all("\u3400" <= ch <= "\u9fff" for ch in stem) else word
+
+
 def index_terms(analysis: Analysis) -> list[str]:
     """Terms of one text for BM25: content words plus character bigrams."""
     words = [f"w:{t}" for t in analysis.tokens]
@@ -75,6 +96,13 @@ class _LanguageIndex:
         self.known = sorted(set().union(*self.vocab)) if self.vocab else []
         self._long_known = [t for t in self.known if len(t) >= self._spelling_min_length]
         self._homophones = normalizer.homophones(self.known) if normalizer is not None else {}
+        self._slip_min_reading = config.sound_slip_min_reading
+        # How each long reading is typed (げんいん → genin), where that names one reading only.
+        typed: dict[str, set[str]] = {}
+        for reading in (r for r in self._homophones if len(r) >= self._slip_min_reading):
+            typed.setdefault(jaconv.kana2alphabet(reading), set()).add(reading)
+        self._typed = {keys: readings.pop() for keys, readings in typed.items() if len(readings) == 1}
+        self._typed_keys = list(self._typed)
         df = Counter(t for v in self.vocab for t in v)
         n = max(len(entries), 1)
         self.idf = {t: math.log(1 + n / c) for t, c in df.items()}
@@ -93,13 +121,25 @@ class _LanguageIndex:
         fixed = []
         for token in tokens:
             if token not in self.idf and self._homophones and self._normalizer is not None:
-                token = self._homophones.get(self._normalizer.word_reading(token), token)
+                reading = self._normalizer.word_reading(token)
+                token = self._homophones.get(reading) or self._one_key_off(token, reading)
             if token not in self.idf and len(token) >= self._spelling_min_length and self._long_known:
                 match = process.extractOne(token, self._long_known, scorer=fuzz.ratio,
                                            score_cutoff=self._spelling_min_similarity)
                 token = match[0] if match else token
             fixed.append(token)
         return tuple(fixed)
+
+    def _one_key_off(self, token: str, reading: str) -> str:
+        """The FAQ word typed with one key slipped to its neighbour, if exactly one is: 原音
+        (genon) is what an IME makes of a slip when typing 原因 (genin). Words a letter shorter or
+        longer (応じる oujiru, 講じる koujiru) are other words too often to count."""
+        if len(reading) < self._slip_min_reading or not any("\u3400" <= ch <= "\u9fff" for ch in token):
+            return token
+        typed = jaconv.kana2alphabet(reading)
+        near = [keys for keys, _, _ in process.extract(typed, self._typed_keys, scorer=Levenshtein.distance,
+                                                       score_cutoff=1, limit=8) if _key_slip(typed, keys)]
+        return self._homophones[self._typed[near[0]]] if len(near) == 1 else token
 
     def _join_homophones(self, tokens: tuple[str, ...]) -> tuple[str, ...]:
         """Two neighbours, one of them unknown, that together sound like a word of the FAQ
@@ -110,7 +150,11 @@ class _LanguageIndex:
         i = 0
         while i < len(tokens):
             if i + 1 < len(tokens) and (tokens[i] not in self.idf or tokens[i + 1] not in self.idf):
-                word = self._homophones.get(self._normalizer.word_reading(tokens[i] + tokens[i + 1]))
+                # the second word's dictionary form may be a verb the slip was read as (確任 →
+                # 確 + 任す): its kanji stem is what was typed
+                reading = self._normalizer.word_reading
+                word = (self._homophones.get(reading(tokens[i] + tokens[i + 1]))
+                        or self._homophones.get(reading(tokens[i]) + reading(_stem(tokens[i + 1]))))
                 if word is not None:
                     joined.append(word)
                     i += 2

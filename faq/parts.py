@@ -24,6 +24,19 @@ _ENGLISH_JOIN = re.compile(r"(?:,?\s+and|,)\s+(?=(?:was|were|is|are|did|does|do|
 # A list (「以下3点教えてください」 then 「・漏えいの有無」 …): each bulleted line is a question.
 _BULLET = re.compile(r"^\s*(?:[・•\-*＊●○◯■□]|[0-9０-９]+[.)．）]|[①-⑩])\s*")
 
+# 「①いつ起きた ②再開はいつ」 on one line (① reads 1 once the text is cleaned): numbers counting
+# up from 1, each at the start or after a space, and not a date or an amount (「2023年」).
+_INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))[(（]?([1-9])[.)．）]?\s*(?![\d年月日時分円人件号%％.,:])")
+
+# 「何が起きたのか、原因、再発防止策の3点を教えてください」: a list of as many items as it counts.
+_COUNTED = re.compile(r"の?([23二三])(?:点|つ)")
+_COUNTS = {"2": 2, "3": 3, "二": 2, "三": 3}
+
+# Items of a list (「何が起きたか、原因、それと今後の対策」) are short, and a clause that goes on
+# (「退職したのですが、」「心配で、」) is context, not an item.
+_ITEM_CHARS = 14
+_GOES_ON = re.compile(r"(?:が|けど|けれど|ので|から|て|で|し|ば|ても|たら|とき|時|場合|際)$")
+
 # A part may start with the word that joined it to the one before (「また漏えいしたのか」).
 _LEADING_JOINER = re.compile(r"^(?:また|あと|それと|それから|そして|and also|and|also)[、,\s]*", re.IGNORECASE)
 
@@ -62,6 +75,8 @@ class Splitter:
         Sentences that do not ask (「先月退職しました。」) are context, not parts.
         """
         bullets = [_BULLET.sub("", line) for line in text.splitlines() if _BULLET.match(line)]
+        if len(bullets) < 2:
+            bullets = _numbered_inline(text)
         if len(bullets) > 1:
             return bullets if len(bullets) <= self.max_parts else [text]
         sentences: list[str] = []
@@ -78,10 +93,43 @@ class Splitter:
             return [text]
         pieces: list[str] = []
         for sentence in sentences:
+            if (listed := _counted_list(sentence)) is not None:
+                pieces += listed
+                continue
             for piece in _ENGLISH_JOIN.split(sentence):
-                pieces += self._joiner.split(piece) if self._joiner is not None else [piece]
+                joined = self._joiner.split(piece) if self._joiner is not None else [piece]
+                # 「何が起きたか、原因、それと今後の対策」: a list before its last item's joiner
+                pieces += (_items(joined[0]) or joined[:1]) + joined[1:] if len(joined) > 1 else joined
         pieces = [_LEADING_JOINER.sub("", p.strip(" 、,，。")) for p in pieces]
         pieces = [p for p in pieces if any(ch.isalnum() for ch in p)]
         if len(pieces) < 2 or len(pieces) > self.max_parts:
             return [text]
         return pieces
+
+
+def _numbered_inline(text: str) -> list[str]:
+    """The items of 「①いつ起きた ②再開はいつ ③マイナンバーは無事か」, or none: the numbers must
+    count 1, 2, 3 … in order; text before the first one frames the list."""
+    marks = list(_INLINE_NUMBER.finditer(text))
+    if len(marks) < 2 or [int(m.group(1)) for m in marks] != list(range(1, len(marks) + 1)):
+        return []
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    return [text[m.end():end].strip() for m, end in zip(marks, ends)]
+
+
+def _counted_list(sentence: str) -> list[str] | None:
+    """The items of a sentence that counts them (「A、B、Cの3点を教えてください」), when the items
+    before the count are exactly that many short ones."""
+    match = _COUNTED.search(sentence)
+    if match is None:
+        return None
+    items = _items(sentence[: match.start()])
+    return items if items is not None and len(items) == _COUNTS[match.group(1)] else None
+
+
+def _items(text: str) -> list[str] | None:
+    """``text`` cut at its commas, when each piece is a short item of a list; else None."""
+    items = [item.strip() for item in re.split(r"[、,，]", text.strip(" 、,，"))]
+    if len(items) < 2 or any(not item or len(item) > _ITEM_CHARS or _GOES_ON.search(item) for item in items):
+        return None
+    return items

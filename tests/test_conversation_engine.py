@@ -42,6 +42,12 @@ def _labels(decision) -> list[str]:
      ["what-happened", "cause", "prevention"]),
     ("外部に転送された形跡はあったのか、二次被害は出ているのか、原因は何か、の3点お願いします",
      ["leak", "secondary-damage", "cause"]),
+    # a list of as many short items as the message counts, or ending in a joined last item
+    ("何が起きたのか、原因、再発防止策の3点を教えてください", ["what-happened", "cause", "prevention"]),
+    ("何が起きたか、原因、それと今後の対策を簡単にお願い", ["what-happened", "cause", "prevention"]),
+    # numbers counting up on one line
+    ("①いつ起きた ②サービス再開はいつ ③マイナンバーは無事か", ["when", "service-restored", "my-number"]),
+    ("下関労務管理事務所ってどういう所で、連絡先は？", ["about-roumu", "contact-roumu"]),
 ])
 def test_several_questions_get_one_answer_each_in_order(answerer, text, expected):
     assert _labels(answerer.decide(text)) == expected
@@ -54,7 +60,12 @@ def test_several_questions_get_one_answer_each_in_order(answerer, text, expected
                                   "エムケイシステムの窓口はどこ？番号が知りたい",
                                   # と completing a verb after a target word joins nothing
                                   "今回の事案で対象となった情報はどの範囲のデータなのか",
-                                  "原因とかの細かい話はいいので、まず全体として何があったのかだけ教えてください"])
+                                  "原因とかの細かい話はいいので、まず全体として何があったのかだけ教えてください",
+                                  # the clause before a list is the situation, not an item; where
+                                  # to turn is what the answer before it says
+                                  "不審な電話や郵便物が来たとき、応じていいのか、どこに相談すればいいのか",
+                                  # numbers that do not count up from 1 are no list
+                                  "2023年6月5日 3時ごろに何があった？"])
 def test_one_question_is_never_split(answerer, text):
     assert answerer.decide(text).parts == []
 
@@ -164,11 +175,19 @@ def test_a_part_after_one_the_notices_do_not_answer_is_read_on_its_own(answerer)
     ("それ本当に大丈夫？", "マイナンバーも流出したんですか？", "my-number", "my-number"),
     ("それって確定？", "私の個人情報って漏れてるんでしょうか…", "leak", "leak"),
     ("Why not?", "Was my My Number exposed?", "my-number", "my-number"),
+    # where to turn, after an answer that gives the number to call
+    ("どこに相談すればいい？", "行政を名乗るDMが届いたんですが、どうすればいいですか", "suspicious-contact",
+     "suspicious-contact"),
 ])
 def test_a_follow_up_asking_only_who_or_when_is_about_the_last_answer_if_it_says(answerer, text, earlier, topic,
                                                                                    entry_id):
     decision = answerer.decide(text, follows_from([earlier], topic))
     assert (decision.outcome, decision.entry_id, decision.follow_up) == (Outcome.ANSWER, entry_id, True)
+
+
+def test_where_to_turn_after_an_answer_without_a_number_is_the_university(answerer):
+    decision = answerer.decide("どこに相談すればいい？", follows_from(["ダークウェブに出回ってたりはしませんか？"], "dark-web"))
+    assert (decision.outcome, decision.entry_id) == (Outcome.ANSWER, "contact-hr")
 
 
 def test_a_full_question_that_asks_a_number_keeps_its_own_answer(answerer):

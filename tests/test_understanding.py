@@ -90,9 +90,23 @@ def test_background_before_the_question(answerer, text, entry_id):
     ("先月対職したんですが、私にも関係ありますか？", "former-staff"),   # 対職 → 対 + 職 → 退職
     # a slip inside a long name leaves stray single kanji (感, 理): the question is read by sound
     ("下関労務感理事務所の連絡先は？", "contact-roumu"),
+    # the second half of a slip read as a verb (確任 → 確 + 任す): its stem is what was typed
+    ("情報漏洩は確任されたんでしょうか", "leak"),
+    # one romaji key slipped to its neighbour (genon for genin) converts to another word
+    ("今回の原音は何だったんでしょうか", "cause"),
 ])
 def test_ime_slips_and_misspelt_names(answerer, text, entry_id):
     _answers(answerer, text, entry_id)
+
+
+@pytest.mark.parametrize("text", [
+    # 応じる (oujiru) is 講じる (koujiru) a letter short: another word, not a slip
+    "攻撃者から金銭の要求があったと聞きました。エムケイシステムは要求に応じたのでしょうか。",
+    # 方式 (houshiki) and 公式 (koushiki): h and k are no neighbours
+    "マイナの暗号化ってAES256とか？方式わかる？",
+])
+def test_words_a_letter_from_a_faq_word_are_not_slips(answerer, text):
+    assert answerer.decide(text).outcome is Outcome.ESCALATE
 
 
 @pytest.mark.parametrize(("text", "entry_id"), [

@@ -7,11 +7,12 @@ from content/matching.yaml; the reasoning behind them is in the README ("Matchin
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from faq.asks import asked, compile_asks, unmet
 from faq.content import FaqContent
-from faq.focus import Focus, asks, names_it_by_demonstrative, points_back, signs_off
+from faq.focus import Focus, asks, names_it_by_demonstrative, points_back, signs_off, with_party
 from faq.parts import Splitter
 from faq.phrases import alternation_source, compile_phrases
 from faq.matcher import Matcher, Scored
@@ -57,6 +58,7 @@ class Answerer:
         # Each party's canonical name by the word it is analysed to (エムケイシステム → えむけいしすてむ).
         analysed = {p: self.normalizer.analyze(p, "ja").tokens for p in self.config.follow_up_parties}
         self._parties = {tokens[0]: p for p, tokens in analysed.items() if tokens}
+        self._entry_party = self._parties_of_entries(active)
 
     def decide(self, question: str, follows: Earlier | None = None) -> Decision:
         """Match ``question`` and decide; a マイナンバー in it is masked before anything else.
@@ -95,6 +97,8 @@ class Answerer:
                             follow_up=True, **{**flags, "language": analysis.language})
         if (switched := self._other_party(analysis, alone, follows, flags)) is not None:
             return switched
+        if (there := self._party_by_demonstrative(text, analysis, follows, flags)) is not None:
+            return there
         if (stayed := self._stay(follows.topic, analysis, alone, flags)) is not None:
             return stayed
         if elliptic or unplaced:
@@ -152,6 +156,37 @@ class Answerer:
         if decided.outcome is not Outcome.ANSWER:
             return None
         return decided.model_copy(update={"follow_up": True})
+
+    def _party_by_demonstrative(self, text: str, analysis: Analysis, follows: Earlier,
+                                flags: dict) -> Decision | None:
+        """「そこって何をしてる会社？」 after 「労務管理事務所の連絡先を教えてください」: そこ is the
+        party the latest question named, or the one the last answer is about, or one named
+        before; the question with its name in place is answered when it can be."""
+        if analysis.language != "ja":
+            return None
+        named = [self._parties_named(self.normalizer.analyze(q, "ja")) for q in follows.questions]
+        # the latest question's party, else the last answer's, else one named before
+        latest = named[-1] or ([self._entry_party[follows.topic]] if follows.topic in self._entry_party else [])
+        earlier = [p for parties in named[:-1] for p in parties]
+        party = (latest or earlier or [None])[-1]
+        if party is None or (replaced := with_party(text, party)) is None:
+            return None
+        decided = self._decide(self._analyze(replaced, "ja"), flags)
+        return decided.model_copy(update={"follow_up": True}) if decided.outcome is Outcome.ANSWER else None
+
+    def _parties_of_entries(self, entries: list[Entry]) -> dict[str, str]:
+        """The party an answer entry is about: the one at least ``follow_up_entry_party_share``
+        of its phrasings name (エムケイシステム for its contact entry)."""
+        owners: dict[str, str] = {}
+        for entry in entries:
+            if entry.kind is not EntryKind.ANSWER or not entry.phrasings:
+                continue
+            counts = Counter(p for phrasing in entry.phrasings
+                             for p in set(self._parties_named(self.normalizer.analyze(phrasing, "ja"))))
+            party, count = counts.most_common(1)[0] if counts else (None, 0)
+            if party is not None and count >= self.config.follow_up_entry_party_share * len(entry.phrasings):
+                owners[entry.id] = party
+        return owners
 
     def _parties_named(self, analysis: Analysis) -> list[str]:
         """The parties (``follow_up_parties``) a Japanese question names, by canonical name."""

@@ -56,6 +56,9 @@ _INTRODUCES_BY_NAME = re.compile(r"^[^？?]{1,60}と申します[。．！!\s]*$
 _COMMA_AT_END = re.compile(r"[、,，\s]+(?=[。．！？!?\n]|$)")
 # 「…期限が分からなくなりました。どこを見ればいいか」: what the interrogative asks about is named before.
 _OPENS_WITH_INTERROGATIVE = re.compile(r"^(?:どこ|どう|何|なに|なん|いつ|誰|だれ|どれ|どの|どちら)")
+# 「そこって何をしてる会社？」: a word standing for a company or office named before.
+_THERE = re.compile(r"あそこ|そこ|そちら|その(?:会社|事務所|法人|企業|業者)")
+
 _POINTS_BACK = re.compile(r"^(?:それ|その|そう|そちら|そこ|これ|この|こちら|あれ|あと|じゃあ|では|で、|なら|"
                           r"and\b|but\b|what about\b|how about\b|it\b|that\b|this\b)", re.IGNORECASE)
 
@@ -152,6 +155,13 @@ def signs_off(text: str) -> bool:
 def names_it_by_demonstrative(text: str) -> bool:
     """「そこ何時まで受け付けてる？」: the subject is whatever the last answer was about."""
     return _DEMONSTRATIVE.match(text.strip()) is not None
+
+
+def with_party(text: str, party: str) -> str | None:
+    """``text`` with ``party`` in place of the word that stands for it (そこ, その会社 …), or
+    None when it has no such word."""
+    replaced = _THERE.sub(party, text, count=1)
+    return replaced if replaced != text else None
 
 
 def points_back(text: str) -> bool:

@@ -185,6 +185,24 @@ def test_a_follow_up_asking_only_who_or_when_is_about_the_last_answer_if_it_says
     assert (decision.outcome, decision.entry_id, decision.follow_up) == (Outcome.ANSWER, entry_id, True)
 
 
+@pytest.mark.parametrize(("text", "earlier", "topic", "entry_id"), [
+    # そこ is the party the latest question named…
+    ("そこって何をしてる会社？", ["労務管理事務所の連絡先を教えてください"], "contact-roumu", "about-roumu"),
+    # …or, when it named none, the party the last answer is about (not one named before)
+    ("そこの問い合わせ先は？", ["下関労務管理事務所って大学とどういう関係？", "そこが使ってたシステムの会社は？"],
+     "about-mks", "contact-mks"),
+])
+def test_a_word_standing_for_a_party_is_the_party_named_before(answerer, text, earlier, topic, entry_id):
+    decision = answerer.decide(text, follows_from(earlier, topic))
+    assert (decision.outcome, decision.entry_id, decision.follow_up) == (Outcome.ANSWER, entry_id, True)
+
+
+def test_a_word_standing_for_a_place_with_no_party_before_is_read_as_it_is(answerer):
+    """「そこに載ってる？」 after a question about where to read more: no party was named."""
+    follows = follows_from(["調査結果って詳しくはどこで見られる？"], "more-info")
+    assert answerer.decide("IRのページってそこから見られる？", follows).entry_id == "more-info"
+
+
 def test_where_to_turn_after_an_answer_without_a_number_is_the_university(answerer):
     decision = answerer.decide("どこに相談すればいい？", follows_from(["ダークウェブに出回ってたりはしませんか？"], "dark-web"))
     assert (decision.outcome, decision.entry_id) == (Outcome.ANSWER, "contact-hr")

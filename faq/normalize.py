@@ -58,6 +58,7 @@ _EN_STOPWORDS = {
     "this", "that", "there", "any", "can", "will", "would", "should", "could", "please", "about",
     "what", "with", "at", "by", "from", "so", "if", "has", "have", "had", "now", "still", "also",
     "just", "really", "currently", "yet", "already", "am", "us", "tell", "know", "exactly", "actually",
+    "then", "ok", "okay", "anyway", "but",
 }
 
 Language = Literal["ja", "en"]
@@ -313,8 +314,12 @@ class Normalizer:
         return self._language(clean(text))
 
     def _language(self, cleaned: str) -> Language:
-        """English needs a Latin word that is not a table term (MKS alone is Japanese usage)."""
-        if detect_language(cleaned, self._replacements) == "ja":
+        """English needs a Latin word that is not a table term (MKS alone is Japanese usage).
+        A short English question around a name ("Who is 下関労務管理事務所?") is English: only
+        the Japanese outside the names English questions use counts."""
+        outside_names = self._names_pattern.sub(" ", self.canonicalize(cleaned)) if self._english_names else cleaned
+        if detect_language(cleaned, self._replacements) == "ja" and detect_language(outside_names,
+                                                                                    self._replacements) == "ja":
             return "ja"
         words = _WORD_EN.findall(cleaned)
         return "en" if any(w not in self._replacements for w in words) else "ja"

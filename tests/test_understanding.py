@@ -115,6 +115,12 @@ def test_words_a_letter_from_a_faq_word_are_not_slips(answerer, text):
     ("Is the MKS hotline still open?", "contact-mks"),
     # "exactly" asks for nothing: it used to pull toward the exact time of day
     ("What exactly happened? I got a notice from the university about a data breach.", "what-happened"),
+    # a short English question around a Japanese name is English
+    ("Who is 下関労務管理事務所?", "about-roumu"),
+    # "ok", "but" and "then" ask for nothing
+    ("ok, who should I ask about that then?", "contact-hr"),
+    # the Personnel Division is the office's name
+    ("What's the name of the university office to contact and its phone number?", "contact-hr"),
 ])
 def test_english_and_mixed_questions(answerer, text, entry_id):
     _answers(answerer, text, entry_id)

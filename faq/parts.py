@@ -27,6 +27,9 @@ _BULLET = re.compile(r"^\s*(?:[・•\-*＊●○◯■□]|[0-9０-９]+[.)．�
 # 「①いつ起きた ②再開はいつ」 on one line (① reads 1 once the text is cleaned): numbers counting
 # up from 1, each at the start or after a space, and not a date or an amount (「2023年」).
 _INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))[(（]?([1-9])[.)．）]?\s*(?![\d年月日時分円人件号%％.,:])")
+# 「第一に…、第二に…」, 「1つ目は…、2つ目は…」: ordinals counting up, anywhere in the text.
+_ORDINAL = re.compile(r"第([1-5一二三四五])(?:に|として|は)?|([1-5一二三四五])つ目(?:に|として|は|が)?")
+_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 
 # 「何が起きたのか、原因、再発防止策の3点を教えてください」: a list of as many items as it counts.
 _COUNTED = re.compile(r"の?([23二三])(?:点|つ)")
@@ -108,13 +111,15 @@ class Splitter:
 
 
 def _numbered_inline(text: str) -> list[str]:
-    """The items of 「①いつ起きた ②再開はいつ ③マイナンバーは無事か」, or none: the numbers must
-    count 1, 2, 3 … in order; text before the first one frames the list."""
-    marks = list(_INLINE_NUMBER.finditer(text))
-    if len(marks) < 2 or [int(m.group(1)) for m in marks] != list(range(1, len(marks) + 1)):
-        return []
-    ends = [m.start() for m in marks[1:]] + [len(text)]
-    return [text[m.end():end].strip() for m, end in zip(marks, ends)]
+    """The items of 「①いつ起きた ②再開はいつ ③マイナンバーは無事か」 or 「第一に…、第二に…」, or
+    none: the numbers must count 1, 2, 3 … in order; text before the first one frames the list."""
+    for marker in (_INLINE_NUMBER, _ORDINAL):
+        marks = list(marker.finditer(text))
+        numbers = [int(_NUMERALS.get(n, n)) for m in marks for n in m.groups() if n]
+        if len(marks) > 1 and numbers == list(range(1, len(marks) + 1)):
+            ends = [m.start() for m in marks[1:]] + [len(text)]
+            return [text[m.end():end].strip(" 、,，。") for m, end in zip(marks, ends)]
+    return []
 
 
 def _counted_list(sentence: str) -> list[str] | None:

@@ -47,6 +47,8 @@ def _labels(decision) -> list[str]:
     ("何が起きたか、原因、それと今後の対策を簡単にお願い", ["what-happened", "cause", "prevention"]),
     # numbers counting up on one line
     ("①いつ起きた ②サービス再開はいつ ③マイナンバーは無事か", ["when", "service-restored", "my-number"]),
+    ("本件につきまして、第一に個人情報保護委員会への報告の有無、第二にサービスの復旧状況についてお伺いします。",
+     ["ppc-report", "service-restored"]),
     ("下関労務管理事務所ってどういう所で、連絡先は？", ["about-roumu", "contact-roumu"]),
 ])
 def test_several_questions_get_one_answer_each_in_order(answerer, text, expected):

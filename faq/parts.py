@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from faq.phrases import alternation_source
 
-# Sentences end at a question mark or a full stop; only asking sentences become parts.
-_SENTENCE_END = re.compile(r"(?<=[?？。．!！])\s*|\n+")
+# Sentences end at a question mark or a full stop, not inside brackets (「いつ頃（2024年？）出ますか」);
+# only asking sentences become parts.
+_SENTENCE_END = re.compile(r"(?<=[?？。．!！])(?![)）」』?？!！])\s*|\n+")
 # English: "When did it happen and was my data leaked?" joins two questions with "and".
 _ENGLISH_JOIN = re.compile(r"(?:,?\s+and|,)\s+(?=(?:was|were|is|are|did|does|do|who|what|when|where|why|how|can|"
                            r"could|should|will|has|have)\b)", re.IGNORECASE)

@@ -24,6 +24,9 @@ def _answers(answerer, text: str, entry_id: str) -> None:
      "どちらがどのような形で行ったのか、ご教示いただけますでしょうか。", "ppc-report"),
     ("お世話になっております。キャリアセンターの木村です。本件に関する本学側のお問い合わせ先を"
      "ご教示いただけますと幸いです。", "contact-hr"),
+    # 「ご確認いただけますでしょうか」 asks about the facts, not for a check of the person's record
+    ("マイナンバーの取扱いにつきまして、今回の流出のおそれがある範囲に含まれるか否か、ご確認いただけますでしょうか。",
+     "my-number"),
 ])
 def test_business_openers_and_closers(answerer, text, entry_id):
     _answers(answerer, text, entry_id)
@@ -94,6 +97,7 @@ def test_background_before_the_question(answerer, text, entry_id):
     ("情報漏洩は確任されたんでしょうか", "leak"),
     # one romaji key slipped to its neighbour (genon for genin) converts to another word
     ("今回の原音は何だったんでしょうか", "cause"),
+    ("再発防止策、MK側の対応は？", "prevention"),  # MK is エムケイシステム
 ])
 def test_ime_slips_and_misspelt_names(answerer, text, entry_id):
     _answers(answerer, text, entry_id)
@@ -210,6 +214,10 @@ def test_smalltalk_in_every_form(answerer, text):
     "サーバーをネットワークから遮断したのは何日？",
     "８月２４日の大学の通知より後に、続報は出ていますか？",
     "労務管理事務所ってメールでも問い合わせできる？アドレスある？",
+    "調査結果はいいので、エムケイシステムが訴えられたかどうかを知りたい。",   # a lawsuit
+    "来年度以降も当該事務所への業務委託を継続されるご予定か、お伺いできますでしょうか。",  # a plan
+    # a question mark inside brackets ends no sentence: 「出ますか」 is no question of its own
+    "次回の報告はいつ頃（２０２４年？）出ますか？",
 ])
 def test_near_misses_ask_for_what_the_answer_lacks(answerer, text):
     assert answerer.decide(text).outcome is Outcome.ESCALATE

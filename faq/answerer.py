@@ -86,7 +86,11 @@ class Answerer:
         analysis = self._analyze_unframed(whole)
         alone = self._decide(analysis, flags)
         if alone.outcome is not Outcome.ANSWER and (wider := self._with_sentence_before(whole, analysis, flags)):
-            analysis, alone = wider
+            # the asking sentence's own candidates are what it may mean: the wider reading picks
+            # one of those, the background must not bring another (「同僚と話していて…」)
+            offered = {c.entry_id for c in alone.candidates}
+            if not offered or wider[1].entry_id in offered:
+                analysis, alone = wider
         if follows is None:
             return alone
         short = len(analysis.tokens) <= self.config.follow_up_max_words

@@ -47,6 +47,11 @@ def test_business_openers_and_closers(answerer, text, entry_id):
     ("先月着任した研究員です。通知に「フォレンジック」という言葉があって、辞書で調べても意味がよく分かりませんでした。"
      "どういう調査のことなのか教えてもらえますか。", "forensic"),
     ("給与の手続きが遅れるかもと聞きました。止まっていたシステムは、もう元通りになってるんですか？", "service-restored"),
+    ("事務補佐員として勤務しています。通知に出てくる会社名が多くて混乱しています。"
+     "エムケイシステムという会社は、今回どういう立場なのでしょうか。", "about-mks"),
+    # ちゃんと, きちんと and そう (「難しそう」) are light words
+    ("調査ってちゃんとやったの？どこがやったの？", "investigation"),
+    ("フォレンジックってなに、なんか難しそう", "forensic"),
 ])
 def test_long_messages_with_personal_context(answerer, text, entry_id):
     _answers(answerer, text, entry_id)
@@ -229,6 +234,14 @@ def test_a_smalltalk_entry_is_never_given_as_an_answer(answerer, content):
                  "はじめまして。今回の件で質問できると聞きました。"]:
         decision = answerer.decide(text)
         assert not (decision.outcome is Outcome.ANSWER and decision.entry_id in smalltalk), decision
+
+
+def test_background_brings_no_entry_the_asking_sentence_does_not_point_to(answerer):
+    """「そうした報告はされたのか」 points to the report entries; the colleague in the background
+    must not turn it into a question about the data."""
+    decision = answerer.decide("同僚と話していて、個人情報の漏えいのおそれがある場合は国の機関に報告しなければならないと"
+                               "聞きました。今回の件でも、そうした報告はされたのでしょうか。")
+    assert decision.entry_id != "affected-data"
 
 
 def test_a_widened_asking_part_keeps_the_sentence_before_unless_it_is_set_aside():

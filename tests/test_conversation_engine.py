@@ -50,6 +50,7 @@ def _labels(decision) -> list[str]:
     ("本件につきまして、第一に個人情報保護委員会への報告の有無、第二にサービスの復旧状況についてお伺いします。",
      ["ppc-report", "service-restored"]),
     ("下関労務管理事務所ってどういう所で、連絡先は？", ["about-roumu", "contact-roumu"]),
+    ("下関労務管理事務所ってどういう事務所で、エムケイの窓口は何番？", ["about-roumu", "contact-mks"]),
 ])
 def test_several_questions_get_one_answer_each_in_order(answerer, text, expected):
     assert _labels(answerer.decide(text)) == expected

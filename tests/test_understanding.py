@@ -72,6 +72,8 @@ def test_long_messages_with_personal_context(answerer, text, entry_id):
     ("ダークウェブの話は聞いたけど、それとは別に悪用されたって報告はあるんですか？", "secondary-damage"),
     ("漏えい全般の話じゃなくて、マイナンバーに限って教えてください", "my-number"),
     ("氏名とかは別にいいので、マイナンバーが大丈夫かだけ教えて", "my-number"),
+    # 「…以外に、」 sets aside what it already has
+    ("大学の人事課以外に、委託先の事務所の連絡先ってある？", "contact-roumu"),
 ])
 def test_contrast_and_negation(answerer, text, entry_id):
     _answers(answerer, text, entry_id)
@@ -103,6 +105,7 @@ def test_background_before_the_question(answerer, text, entry_id):
     # one romaji key slipped to its neighbour (genon for genin) converts to another word
     ("今回の原音は何だったんでしょうか", "cause"),
     ("再発防止策、MK側の対応は？", "prevention"),  # MK is エムケイシステム
+    ("労務さんってうちとどういう関係？", "about-roumu"),  # 労務さん is the office
 ])
 def test_ime_slips_and_misspelt_names(answerer, text, entry_id):
     _answers(answerer, text, entry_id)
@@ -223,6 +226,7 @@ def test_smalltalk_in_every_form(answerer, text):
     "来年度以降も当該事務所への業務委託を継続されるご予定か、お伺いできますでしょうか。",  # a plan
     # a question mark inside brackets ends no sentence: 「出ますか」 is no question of its own
     "次回の報告はいつ頃（２０２４年？）出ますか？",
+    "DWのどのサイトを調べたか分かる？",   # which sites were searched: a method
 ])
 def test_near_misses_ask_for_what_the_answer_lacks(answerer, text):
     assert answerer.decide(text).outcome is Outcome.ESCALATE

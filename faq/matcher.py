@@ -31,7 +31,7 @@ from rapidfuzz.distance import Levenshtein
 
 from faq.content import MatchingConfig
 from faq.models import Entry, EntryKind
-from faq.normalize import Analysis, Language, Normalizer
+from faq.normalize import Analysis, Language, Normalizer, is_kanji
 
 # bm25s sets its own logger to DEBUG on import; index builds are not worth a log line.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -72,7 +72,7 @@ def _key_slip(typed: str, meant: str) -> bool:
 def _stem(word: str) -> str:
     """A verb's kanji stem (任す → 任); other words as they are."""
     stem = re.sub(r"[\u3041-\u3096]+$", "", word)
-    return stem if stem and stem != word and all("\u3400" <= ch <= "\u9fff" for ch in stem) else word
+    return stem if stem and stem != word and all(map(is_kanji, stem)) else word
 
 
 def index_terms(analysis: Analysis) -> list[str]:
@@ -134,7 +134,7 @@ class _LanguageIndex:
         """The FAQ word typed with one key slipped to its neighbour, if exactly one is: 原音
         (genon) is what an IME makes of a slip when typing 原因 (genin). Words a letter shorter or
         longer (応じる oujiru, 講じる koujiru) are other words too often to count."""
-        if len(reading) < self._slip_min_reading or not any("\u3400" <= ch <= "\u9fff" for ch in token):
+        if len(reading) < self._slip_min_reading or not any(map(is_kanji, token)):
             return token
         typed = jaconv.kana2alphabet(reading)
         near = [keys for keys, _, _ in process.extract(typed, self._typed_keys, scorer=Levenshtein.distance,

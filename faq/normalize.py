@@ -124,12 +124,17 @@ def compact(text: str) -> str:
     return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
 
 
+def is_kanji(ch: str) -> bool:
+    """A CJK ideograph (the readings of IME slips are looked up only for words written in them)."""
+    return "\u3400" <= ch <= "\u9fff"
+
+
 def kanji_share(text: str) -> float:
     """How much of the letters is kanji: a question typed without kanji conversion has almost none."""
     letters = [ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch)[0] == "L"]
     if not letters:
         return 1.0
-    return sum("\u3400" <= ch <= "\u9fff" for ch in letters) / len(letters)
+    return sum(map(is_kanji, letters)) / len(letters)
 
 
 def detect_language(text: str, terms: Collection[str] = ()) -> Language:
@@ -217,7 +222,7 @@ class Normalizer:
         words: dict[str, set[str]] = {}
         pairs = [(w, w) for w in known] + list(self._token_synonyms.items())
         for written, meant in pairs:
-            if len(written) < 2 or not any("\u3400" <= ch <= "\u9fff" for ch in written):
+            if len(written) < 2 or not any(map(is_kanji, written)):
                 continue
             reading = self.word_reading(written)
             if len(reading) >= self._homophone_min_reading:

@@ -30,11 +30,10 @@ _BULLET = re.compile(r"^\s*(?:[・•\-*＊●○◯■□]|[0-9０-９]+[.)．�
 _INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))[(（]?([1-9])[.)．）]?\s*(?![\d年月日時分円人件号%％.,:])")
 # 「第一に…、第二に…」, 「1つ目は…、2つ目は…」: ordinals counting up, anywhere in the text.
 _ORDINAL = re.compile(r"第([1-5一二三四五])(?:に|として|は)?|([1-5一二三四五])つ目(?:に|として|は|が)?")
-_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+_KANJI_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 
 # 「何が起きたのか、原因、再発防止策の3点を教えてください」: a list of as many items as it counts.
 _COUNTED = re.compile(r"の?([23二三])(?:点|つ)")
-_COUNTS = {"2": 2, "3": 3, "二": 2, "三": 3}
 
 # Items of a list (「何が起きたか、原因、それと今後の対策」) are short, and a clause that goes on
 # (「退職したのですが、」「心配で、」) is context, not an item.
@@ -111,12 +110,17 @@ class Splitter:
         return pieces
 
 
+def _number(numeral: str) -> int:
+    """The value of one digit, written as a digit or in kanji (三 → 3)."""
+    return _KANJI_NUMERALS.get(numeral) or int(numeral)
+
+
 def _numbered_inline(text: str) -> list[str]:
     """The items of 「①いつ起きた ②再開はいつ ③マイナンバーは無事か」 or 「第一に…、第二に…」, or
     none: the numbers must count 1, 2, 3 … in order; text before the first one frames the list."""
     for marker in (_INLINE_NUMBER, _ORDINAL):
         marks = list(marker.finditer(text))
-        numbers = [int(_NUMERALS.get(n, n)) for m in marks for n in m.groups() if n]
+        numbers = [_number(n) for m in marks for n in m.groups() if n]
         if len(marks) > 1 and numbers == list(range(1, len(marks) + 1)):
             ends = [m.start() for m in marks[1:]] + [len(text)]
             return [text[m.end():end].strip(" 、,，。") for m, end in zip(marks, ends)]
@@ -130,7 +134,7 @@ def _counted_list(sentence: str) -> list[str] | None:
     if match is None:
         return None
     items = _items(sentence[: match.start()])
-    return items if items is not None and len(items) == _COUNTS[match.group(1)] else None
+    return items if items is not None and len(items) == _number(match.group(1)) else None
 
 
 def _items(text: str) -> list[str] | None:

@@ -115,6 +115,8 @@ class Answerer:
                     alone.outcome is not Outcome.ANSWER or decided.entry_id == alone.entry_id
                     or self._better_in_context(decided, alone, previous, flags)):
                 return decided.model_copy(update={"follow_up": True})
+        if unplaced and (implied := self._party_implied(text, analysis, follows, flags)) is not None:
+            return implied
         return alone
 
     def _beyond_last_answer(self, text: str, analysis: Analysis, follows: Earlier) -> bool:
@@ -168,14 +170,30 @@ class Answerer:
         before; the question with its name in place is answered when it can be."""
         if analysis.language != "ja":
             return None
-        named = [self._parties_named(self.normalizer.analyze(q, "ja")) for q in follows.questions]
-        # the latest question's party, else the last answer's, else one named before
-        latest = named[-1] or ([self._entry_party[follows.topic]] if follows.topic in self._entry_party else [])
-        earlier = [p for parties in named[:-1] for p in parties]
-        party = (latest or earlier or [None])[-1]
+        party = self._party_in_context(follows)
         if party is None or (replaced := with_party(text, party)) is None:
             return None
-        decided = self._decide(self._analyze(replaced, "ja"), flags)
+        return self._answered_about(replaced, flags)
+
+    def _party_implied(self, text: str, analysis: Analysis, follows: Earlier, flags: dict) -> Decision | None:
+        """「問い合わせ窓口ってある？」 after 「エムケイシステムってどんな会社？」: a follow-up not
+        placed alone and naming no party asks about the party in context, as if it named it."""
+        if analysis.language != "ja" or self._parties_named(analysis):
+            return None
+        party = self._party_in_context(follows)
+        return None if party is None else self._answered_about(f"{party}の{text}", flags)
+
+    def _party_in_context(self, follows: Earlier) -> str | None:
+        """The party the latest question named, else the one the last answer is about, else
+        one named before."""
+        named = [self._parties_named(self.normalizer.analyze(q, "ja")) for q in follows.questions]
+        latest = named[-1] or ([self._entry_party[follows.topic]] if follows.topic in self._entry_party else [])
+        earlier = [p for parties in named[:-1] for p in parties]
+        return (latest or earlier or [None])[-1]
+
+    def _answered_about(self, question: str, flags: dict) -> Decision | None:
+        """``question`` (a follow-up with its party named) decided, when it is answered."""
+        decided = self._decide(self._analyze(question, "ja"), flags)
         return decided.model_copy(update={"follow_up": True}) if decided.outcome is Outcome.ANSWER else None
 
     def _parties_of_entries(self, entries: list[Entry]) -> dict[str, str]:
@@ -271,6 +289,11 @@ class Answerer:
                 part.outcome is Outcome.ESCALATE and (part.entry_id is not None or asks(piece)))
             if not definite:
                 return None
+        # 「漏れたの？漏れてないの？」 asks one thing twice: one answer serves both.
+        parts = [p for i, p in enumerate(parts)
+                 if not i or p.outcome is not Outcome.ANSWER or p.entry_id != parts[i - 1].entry_id]
+        if len(parts) < 2:
+            return None
         entries = [p.entry_id for p in parts if p.entry_id]
         answered = [p for p in parts if p.outcome is Outcome.ANSWER]
         if not answered or len(set(entries)) != len(entries):

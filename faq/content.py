@@ -89,6 +89,7 @@ class MatchingConfig(BaseModel):
     reading_min_lead: float
     max_candidates: int = 3
     light_words: list[str] = []
+    light_phrases: list[str] = []
     focus: FocusPhrases
     likely: list[LikelyRule]
     asks_for: dict[str, AskRule] = {}

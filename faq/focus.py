@@ -17,15 +17,16 @@ from faq.phrases import alternation_source, compile_phrases
 
 # Sentences end at Japanese or Western end punctuation or a line break.
 _SENTENCE = re.compile(r"[^。．！？!?\n]+[。．！？!?\n]*")
-# A sentence that asks or requests: a question mark, or a typical question/request ending.
+# A sentence that asks or requests: a question mark, or a typical question/request ending. A
+# sentence ending in を is a request whose formula was removed (「理由を（ご教示ください）。」).
 _ASKING = re.compile(
-    r"(?:[?？]|か[。．\s]*$|かね[。．\s]*$|の[。．\s]*$|ください[。．\s]*$|下さい[。．\s]*$|"
+    r"(?:[?？]|か[。．\s]*$|を[。．\s]*$|かね[。．\s]*$|の[。．\s]*$|ください[。．\s]*$|下さい[。．\s]*$|"
     r"たい(?:です|のですが|んですが|んだけど)?[。．\s]*$|教えて(?:ください|下さい|くれ|ほしい|欲しい|もらえ|いただ|頂)|"
     r"教えて[。．！!\s]*$|知りたい|いただけ|頂け|願い(?:ます|いたします)|(?:迷って|困って|悩んで)(?:い)?ます[。．\s]*$|"
     r"(?:ほしい|欲しい)(?:です)?[。．\s]*$|[^\W\d_]も[。．！!\s]*$|っけ[。．\s]*$|[^\W\d_]は[。．\s]*$|"
     r"のか(?:が|も)?(?:分からない|わからない|気になって(?:い|お)?(?:ます|ります|る))"
     r"(?:んだけど|んですが|んです|ので)?[。．\s]*$|"
-    r"\b(?:what|when|where|who|why|how|which|is|are|was|were|do|does|did|can|could|should|will)\b)",
+    r"\b(?:what|when|where|who|why|how|which|is|are|was|were|do|does|did|can|could|should|will|has|have)\b)",
     re.IGNORECASE,
 )
 # A sentence that only checks an assumption before the real question: 「…わけじゃないよね？」,
@@ -58,6 +59,10 @@ _COMMA_AT_END = re.compile(r"[、,，\s]+(?=[。．！？!?\n]|$)")
 _OPENS_WITH_INTERROGATIVE = re.compile(r"^(?:どこ|どう|何|なに|なん|いつ|誰|だれ|どれ|どの|どちら)")
 # 「そこって何をしてる会社？」: a word standing for a company or office named before.
 _THERE = re.compile(r"あそこ|そこ|そちら|その(?:会社|事務所|法人|企業|業者)")
+
+# 「調査の方法と手順、つまりフォレンジック調査って…」: what follows つまり says what the sentence
+# asks; the words before it are the same question less precisely put.
+_RESTATED = re.compile(r"[、,，]\s*(?:つまり|要するに|すなわち|言い換えると|言い換えれば)[、,，]?")
 
 _POINTS_BACK = re.compile(r"^(?:それ|その|そう|そちら|そこ|これ|この|こちら|あれ|あと|じゃあ|では|で、|なら|"
                           r"and\b|but\b|what about\b|how about\b|it\b|that\b|this\b)", re.IGNORECASE)
@@ -109,7 +114,7 @@ class Focus:
         without_asides = _ASIDE.sub(" ", text)
         if _has_letters(without_asides):
             text = without_asides
-        sentences = [s.strip() for s in _SENTENCE.findall(text) if _has_letters(s)]
+        sentences = [restated(s.strip()) for s in _SENTENCE.findall(text) if _has_letters(s)]
         if not sentences:
             return text
         asking = [i for i, s in enumerate(sentences) if _ASKING.search(s)]
@@ -139,6 +144,17 @@ class Focus:
         parts = self._set_aside.split(text)
         rest = parts[-1].strip("、,， ")
         return rest if len(parts) > 1 and len(_letters(rest)) >= 4 else text
+
+
+def leans_on_sentence_before(sentence: str) -> bool:
+    """「それはいつですか？」 or 「どうすればいいですか」: the sentence does not say what it is about."""
+    return points_back(sentence) or _OPENS_WITH_INTERROGATIVE.match(sentence.strip()) is not None
+
+
+def restated(sentence: str) -> str:
+    """What 「A、つまりB」 asks: B, the same question put precisely (unless B is empty)."""
+    last = _RESTATED.split(sentence)[-1]
+    return last if _has_letters(last) else sentence
 
 
 def asks(sentence: str) -> bool:

@@ -58,7 +58,7 @@ _EN_STOPWORDS = {
     "this", "that", "there", "any", "can", "will", "would", "should", "could", "please", "about",
     "what", "with", "at", "by", "from", "so", "if", "has", "have", "had", "now", "still", "also",
     "just", "really", "currently", "yet", "already", "am", "us", "tell", "know", "exactly", "actually",
-    "then", "ok", "okay", "anyway", "but",
+    "then", "ok", "okay", "anyway", "but", "thing", "stuff",
 }
 
 Language = Literal["ja", "en"]
@@ -156,6 +156,7 @@ class Normalizer:
 
     def __init__(self, synonyms: dict[str, list[str]], config: MatchingConfig):
         self._light_words = {fold_kana(w) for w in config.light_words}
+        self._light_phrases = compile_phrases([clean(p) for p in config.light_phrases], flags=0)
         self._homophone_min_reading = config.homophone_min_reading
         self._max_chars = config.max_match_chars
         # Japanese names in an English question, by their canonical form: 「労務管理事務所」 →
@@ -286,8 +287,9 @@ class Normalizer:
             return Analysis(cleaned, compact(cleaned), tokens, lang)
         # The synonym table is Japanese 表記ゆれ; English text is matched as written.
         cleaned = self.canonicalize(cleaned)
+        worded = self._light_phrases.sub(" ", cleaned) if self._light_phrases is not None else cleaned
         # Sudachi is slow on pathological input; the first max_match_chars characters decide.
-        words, reading = self._japanese_tokens(cleaned[: self._max_chars])
+        words, reading = self._japanese_tokens(worded[: self._max_chars])
         tokens = tuple(words)
         folded = compact(cleaned)
         if self._glyph_pattern is not None:

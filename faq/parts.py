@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from faq.focus import leans_on_sentence_before, restated
 from faq.phrases import alternation_source
 
 # Sentences end at a question mark or a full stop, not inside brackets (「いつ頃（2024年？）出ますか」);
@@ -25,15 +26,21 @@ _ENGLISH_JOIN = re.compile(r"(?:,?\s+and|,)\s+(?=(?:was|were|is|are|did|does|do|
 # A list (「以下3点教えてください」 then 「・漏えいの有無」 …): each bulleted line is a question.
 _BULLET = re.compile(r"^\s*(?:[・•\-*＊●○◯■□]|[0-9０-９]+[.)．）]|[①-⑩])\s*")
 
-# 「①いつ起きた ②再開はいつ」 on one line (① reads 1 once the text is cleaned): numbers counting
-# up from 1, each at the start or after a space, and not a date or an amount (「2023年」).
-_INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))[(（]?([1-9])[.)．）]?\s*(?![\d年月日時分円人件号%％.,:])")
+# 「①いつ起きた ②再開はいつ」 or "q1: … q2: …" on one line (① reads 1 once the text is cleaned): numbers counting
+# up from 1, each at the start or after a space, and not a date, an amount or a count (「2023年」,
+# 「2点質問です」).
+_INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))[(（]?(?:q|問)?([1-9])[.)．）:]?\s*(?![\d年月日時分円人件号点つ個問%％.,:])")
 # 「第一に…、第二に…」, 「1つ目は…、2つ目は…」: ordinals counting up, anywhere in the text.
 _ORDINAL = re.compile(r"第([1-5一二三四五])(?:に|として|は)?|([1-5一二三四五])つ目(?:に|として|は|が)?")
 _KANJI_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 
 # 「何が起きたのか、原因、再発防止策の3点を教えてください」: a list of as many items as it counts.
-_COUNTED = re.compile(r"の?([23二三])(?:点|つ)")
+# The count may stand apart: 「A、B、C、この3つお願いします」.
+_COUNTED = re.compile(r"(?:[、,，]\s*(?:この|これら|以上の|上記の))?の?([23二三])(?:点|つ)")
+# 「漏えいの有無、マイナンバーの扱い、二次被害の有無を教えて」: three or more short items before a
+# request are a list even uncounted.
+_REQUEST_TAIL = re.compile(r"(?:を|について|についても|も)?(?:教えて|知りたい|お願い|ください|下さい)[^、,，]*$")
+_UNCOUNTED_ITEMS = 3
 
 # Items of a list (「何が起きたか、原因、それと今後の対策」) are short, and a clause that goes on
 # (「退職したのですが、」「心配で、」) is context, not an item.
@@ -67,7 +74,9 @@ class Splitter:
         if targets:
             # not と思う/聞く/言う/書く, とか (for example), との, とも, とは, and not と as the
             # complement of a verb (「対象となった情報」, 「原因として」, 「影響とされる」, 「…という」)
-            after_target = "|".join(f"(?<={re.escape(t)})と(?!思|聞|言|書|の|か|も|は|な|し|す|さ|いう|いっ)"
+            # or of a comparison (「事件の時期と重なる」, 「原因と同じ」, 「範囲と違う」)
+            after_target = "|".join(f"(?<={re.escape(t)})と(?!思|聞|言|書|の|か|も|は|な|し|す|さ|いう|いっ|"
+                                    f"重な|同じ|同様|一致|比べ|違|異な|関係|関連)"
                                     for t in targets)
             pattern = f"{pattern}|{after_target}" if pattern else after_target
         object.__setattr__(self, "_joiner", re.compile(pattern, re.IGNORECASE) if pattern else None)
@@ -88,26 +97,51 @@ class Splitter:
                 sentences[-1] += sentence
             else:
                 sentences.append(sentence)
-        # A sentence that starts with a joiner (「あと詳細が見られるページあれば」) adds a question.
-        asking_sentences = [s for s in sentences if asking(s) or _LEADING_JOINER.match(s.strip())]
-        # Sentences are questions of their own only when they ask; otherwise the message is one.
-        sentences = asking_sentences if len(sentences) > 1 else sentences
-        if not sentences:
-            return [text]
+        # A sentence that starts with a joiner (「あと詳細が見られるページあれば」) adds a question;
+        # one that does not ask (「不審な郵便物が届きました。」) is the context of the next question.
         pieces: list[str] = []
+        context = ""
         for sentence in sentences:
-            if (listed := _counted_list(sentence)) is not None:
-                pieces += listed
+            if len(sentences) > 1 and not (asking(sentence) or _LEADING_JOINER.match(sentence.strip())):
+                context += sentence
                 continue
-            for piece in _ENGLISH_JOIN.split(sentence):
+            own = self._pieces_of(restated(sentence), asking)
+            if own and context and leans_on_sentence_before(own[0]):
+                own[0] = context + own[0]
+            pieces += own
+            context = ""
+        if len(pieces) < 2 or len(pieces) > self.max_parts:
+            return [text]
+        return pieces
+
+    def _pieces_of(self, sentence: str, asking: Callable[[str], bool]) -> list[str]:
+        """The questions of one asking sentence: a counted list, or cuts at its joiners."""
+        if (listed := _counted_list(sentence) or _uncounted_list(sentence)) is not None:
+            pieces = listed
+        else:
+            pieces = []
+            for piece in _english_questions(sentence, asking):
                 joined = self._joiner.split(piece) if self._joiner is not None else [piece]
                 # 「何が起きたか、原因、それと今後の対策」: a list before its last item's joiner
                 pieces += (_items(joined[0]) or joined[:1]) + joined[1:] if len(joined) > 1 else joined
         pieces = [_LEADING_JOINER.sub("", p.strip(" 、,，。")) for p in pieces]
-        pieces = [p for p in pieces if any(ch.isalnum() for ch in p)]
-        if len(pieces) < 2 or len(pieces) > self.max_parts:
-            return [text]
-        return pieces
+        return [p for p in pieces if any(ch.isalnum() for ch in p)]
+
+
+def _english_questions(sentence: str, asking: Callable[[str], bool]) -> list[str]:
+    """The sentence cut where an English question starts ("When did it happen and was my data
+    leaked?"); a piece that asks nothing ("and the labor office, what's their role?") names what
+    the next one asks about and stays with it."""
+    questions: list[str] = []
+    named = ""
+    *pieces, last = _ENGLISH_JOIN.split(sentence)
+    for piece in pieces:
+        if asking(piece):
+            questions.append(named + piece)
+            named = ""
+        else:
+            named += piece + ", "
+    return questions + [named + last]
 
 
 def _number(numeral: str) -> int:
@@ -135,6 +169,13 @@ def _counted_list(sentence: str) -> list[str] | None:
         return None
     items = _items(sentence[: match.start()])
     return items if items is not None and len(items) == _number(match.group(1)) else None
+
+
+def _uncounted_list(sentence: str) -> list[str] | None:
+    """The items of 「A、B、Cを教えて」: at least three short items before the request."""
+    tail = _REQUEST_TAIL.search(sentence)
+    items = _items(sentence[: tail.start()]) if tail is not None else None
+    return items if items is not None and len(items) >= _UNCOUNTED_ITEMS else None
 
 
 def _items(text: str) -> list[str] | None:

@@ -51,6 +51,29 @@ def _labels(decision) -> list[str]:
      ["ppc-report", "service-restored"]),
     ("下関労務管理事務所ってどういう所で、連絡先は？", ["about-roumu", "contact-roumu"]),
     ("下関労務管理事務所ってどういう事務所で、エムケイの窓口は何番？", ["about-roumu", "contact-mks"]),
+    # 「…かも気になる」 asks what comes before it
+    ("二次被害は出てる？あと、ダークウェブに流れてないかも気になる", ["secondary-damage", "dark-web"]),
+    ("エムケイシステムってどんな会社なのかも気になるし、原因も知りたい", ["about-mks", "cause"]),
+    # a request whose formula is removed still asks (「理由を（ご教示いただけますでしょうか）。」)
+    ("通知が届いた理由をご教示いただけますでしょうか。また、対象となった情報の範囲についてもお伺いできれば幸いです。",
+     ["why-me", "affected-data"]),
+    # one question asked twice over gets one answer
+    ("漏れたの？漏れてないの？あと今月の給料の振込に影響ある？", ["leak", "escalate"]),
+    # 「2点」 counts, it is no item of the list; "q1:" numbers like ①
+    ("2点あります\n①二次被害は出てる？\n②怪しいDMへの注意点", ["secondary-damage", "precautions"]),
+    ("q1: 対象の情報は何 / q2: エムケイの窓口", ["affected-data", "contact-mks"]),
+    # three short items before a request are a list, counted or not
+    ("原因、サービスの再開時期、大学の問い合わせ先を教えてください", ["cause", "service-restored", "contact-hr"]),
+    ("何が起きたか、フォレンジックって何か、人事課の番号、この3つお願いします",
+     ["what-happened", "forensic", "contact-hr"]),
+    # a sentence that does not ask is the context of a question that does not say what it is about
+    ("不審なハガキが届きました。どうすればいいですか。あと、今回の原因も知りたいです。",
+     ["suspicious-contact", "cause"]),
+    ("委員会への報告はどうなっていますか。それから、下関労務管理事務所と大学はどういう関係なのでしょうか。",
+     ["ppc-report", "about-roumu"]),
+    ("Is my data safe? What should I watch out for?", ["leak", "precautions"]),
+    # an English question may open with "has"
+    ("Has the service been restored, and where can I read more?", ["service-restored", "more-info"]),
 ])
 def test_several_questions_get_one_answer_each_in_order(answerer, text, expected):
     assert _labels(answerer.decide(text)) == expected
@@ -68,7 +91,11 @@ def test_several_questions_get_one_answer_each_in_order(answerer, text, expected
                                   # to turn is what the answer before it says
                                   "不審な電話や郵便物が来たとき、応じていいのか、どこに相談すればいいのか",
                                   # numbers that do not count up from 1 are no list
-                                  "2023年6月5日 3時ごろに何があった？"])
+                                  "2023年6月5日 3時ごろに何があった？",
+                                  # what follows つまり is the question, put precisely
+                                  "調査の方法と手順、つまりフォレンジック調査ってどういうものなのか教えて",
+                                  # an English phrase that asks nothing names what the next one asks
+                                  "and the Shimonoseki labor office, what's their role?"])
 def test_one_question_is_never_split(answerer, text):
     assert answerer.decide(text).parts == []
 
@@ -198,6 +225,25 @@ def test_a_follow_up_asking_only_who_or_when_is_about_the_last_answer_if_it_says
 def test_a_word_standing_for_a_party_is_the_party_named_before(answerer, text, earlier, topic, entry_id):
     decision = answerer.decide(text, follows_from(earlier, topic))
     assert (decision.outcome, decision.entry_id, decision.follow_up) == (Outcome.ANSWER, entry_id, True)
+
+
+@pytest.mark.parametrize(("text", "earlier", "entry_id"), [
+    # a follow-up not placed alone and naming no party asks about the party in context
+    ("問い合わせ窓口ってある？", ["エムケイシステムってそもそも何の会社？"], "contact-mks"),
+    # 担当の人 is the person in charge the last answer names
+    ("担当の人の名前も分かる？", ["下関労務管理事務所の連絡先は？"], "contact-roumu"),
+    # もし says nothing about what is asked
+    ("もし来ちゃったら？", ["詐欺のDMが来るかもって聞いたけど、何に気をつければいい？"], "suspicious-contact"),
+])
+def test_a_follow_up_is_about_what_the_conversation_is_about(answerer, text, earlier, entry_id):
+    topic = answerer.decide(earlier[-1]).entry_id
+    decision = answerer.decide(text, follows_from(earlier, topic))
+    assert (decision.outcome, decision.entry_id, decision.follow_up) == (Outcome.ANSWER, entry_id, True)
+
+
+def test_which_product_was_installed_is_a_name_no_answer_gives(answerer):
+    decision = answerer.decide("どのセキュリティ製品を入れたの？", follows_from(["再発防止はちゃんとやってる？"], "prevention"))
+    assert decision.outcome is Outcome.ESCALATE
 
 
 def test_a_word_standing_for_a_place_with_no_party_before_is_read_as_it_is(answerer):

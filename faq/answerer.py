@@ -20,8 +20,10 @@ from faq.models import Candidate, Decision, Earlier, Entry, EntryKind, Outcome
 from faq.normalize import Analysis, Language, Normalizer, clean, kanji_share
 from faq.privacy import mask_my_numbers
 
-# A phone number as the notices write them (after NFKC: 083-267-7177, 0120-351-733).
-_PHONE = re.compile(r"\d{2,4}-\d{2,4}-\d{3,4}")
+# A phone number as the notices write them (after NFKC: 083-267-7177, 0120-351-733), whichever
+# dash an input method typed (083−252−0288 has minus signs, which NFKC keeps).
+_DASH = "[-−‐‑–—ー]"
+_PHONE = re.compile(rf"\d{{2,4}}{_DASH}\d{{2,4}}{_DASH}\d{{3,4}}")
 
 # A follow-up is read with this many of the conversation's latest questions.
 FOLLOW_UP_TURNS = 2
@@ -376,11 +378,16 @@ class Answerer:
         return entry.answer_en if analysis.language == "en" else entry.answer
 
     def _number_owner(self, analysis: Analysis) -> str | None:
-        """The answer entry whose answer alone gives a phone number the question quotes."""
-        for number in _PHONE.findall(analysis.clean):
+        """The answer entry that gives a phone number the question quotes: the only one, or of
+        those that give it, the one the question's words favour (人事課's number is in the
+        suspicious-contact answer too)."""
+        for typed in _PHONE.findall(analysis.clean):
+            number = re.sub(_DASH, "-", typed)
             owners = {e.id for e in self._entries.values() if e.kind is EntryKind.ANSWER and number in e.answer}
             if len(owners) == 1:
                 return owners.pop()
+            if owners:
+                return next((s.entry_id for s in self.matcher.rank(analysis) if s.entry_id in owners), None)
         return None
 
     def _asks_what_no_answer_holds(self, analysis: Analysis) -> bool:

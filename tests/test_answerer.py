@@ -22,6 +22,9 @@ from faq.models import Outcome
     ("二時被害って出てるの？", "secondary-damage"),              # an IME slip the table lists
     ("再防策は？", "prevention"),                                # an abbreviation the table lists
     ("０８３－２６７－７１７７は何の番号ですか", "contact-roumu"),  # the one answer that gives it
+    # two answers give 人事課's number; the words pick; typed with minus signs
+    ("０８３−２５２−０２８８ってどこの番号？", "contact-hr"),
+    ("心配なときはどこに電話すれば？", "contact-hr"),
     ("ＭＫＳ社ってどんな会社？", "about-mks"),
     ("以上を検地したのはいつ？", "when"),
     ("@faq-bot 調査ってどこがやったん :mag:", "investigation"),  # a mention typed as text

@@ -105,6 +105,7 @@ class MatchingConfig(BaseModel):
     english_names: dict[str, str] = {}
     follow_up_party_side: list[str] = []
     follow_up_entry_party_share: float = 0.5
+    follow_up_default_party: str | None = None
     follow_up_minutes: int = 10
     review_group_similarity: float = 75.0
     review_abandoned_minutes: int = 30
@@ -443,6 +444,19 @@ def validate_entries(
         problems.extend(check_entry_against_notices(entry, notices, file))
         problems.extend(check_entry_privacy(entry, file))
         problems.extend(check_related(entry, kinds, file))
+        problems.extend(check_repeated_phrasings(entry, file))
+    return problems
+
+
+def check_repeated_phrasings(entry: Entry, file: str) -> list[Problem]:
+    """A phrasing written twice weighs its words twice in matching, which no editor means."""
+    problems: list[Problem] = []
+    for field in ("phrasings", "phrasings_en"):
+        first: dict[str, int] = {}
+        for i, phrasing in enumerate(getattr(entry, field)):
+            if phrasing in first:
+                problems.append(Problem(file, entry.id, f"{field}.{i}", f"written twice (also {field}.{first[phrasing]})"))
+            first.setdefault(phrasing, i)
     return problems
 
 

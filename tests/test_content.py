@@ -155,6 +155,13 @@ def test_duplicate_ids_are_rejected(tmp_path):
         load_content(root)
 
 
+def test_a_phrasing_written_twice_is_rejected_where_it_repeats(tmp_path):
+    root = _copy_content(tmp_path)
+    _edit(root, "when.yaml", "  - いつ発生したの？\n", "  - いつ発生したの？\n  - いつ発生したの？\n")
+    with pytest.raises(ContentError, match=r"when.yaml \[entry when\] field 'phrasings.\d+': written twice"):
+        load_content(root)
+
+
 def test_an_entry_may_not_hold_a_my_number(tmp_path):
     root = _copy_content(tmp_path)
     _edit(root, "when.yaml", "  - いつ発生したの？\n", "  - 123456789018 はいつ？\n")

@@ -78,9 +78,14 @@ class Answerer:
                             **flags)
         whole = self._without_frame(text)
         pieces = self._splitter.parts(whole, asks)
-        if len(pieces) > 1 and (several := self._decide_parts(pieces, flags, follows)) is not None:
+        several = self._decide_parts(pieces, flags, follows) if len(pieces) > 1 else None
+        if several is not None and several.parts:
             return several
-        return self._decide_turn(whole, text, flags, follows)
+        decided = self._decide_turn(whole, text, flags, follows)
+        # 「漏れたの？漏れてないの？どっち？」: parts that all ask one thing answer it, when the
+        # message, read whole and on its own, finds nothing in particular
+        unplaced = follows is None and decided.outcome is not Outcome.ANSWER and decided.entry_id is None
+        return several if several is not None and unplaced else decided
 
     def _decide_turn(self, whole: str, text: str, flags: dict, follows: Earlier | None) -> Decision:
         """One question (``whole``, its frame removed, of the message ``text``), read with what
@@ -179,11 +184,14 @@ class Answerer:
 
     def _party_implied(self, text: str, analysis: Analysis, follows: Earlier, flags: dict) -> Decision | None:
         """「問い合わせ窓口ってある？」 after 「エムケイシステムってどんな会社？」: a follow-up not
-        placed alone and naming no party asks about the party in context, as if it named it."""
+        placed alone and naming no party asks about the party in context, as if it named it; with
+        no party in context, about the one the notices send everyone to now (人事課)."""
         if analysis.language != "ja" or self._parties_named(analysis):
             return None
-        party = self._party_in_context(follows)
-        return None if party is None else self._answered_about(f"{party}の{text}", flags)
+        party = self._party_in_context(follows) or self.config.follow_up_default_party
+        decided = None if party is None else self._answered_about(f"{party}の{text}", flags)
+        # the last answer again is for ``_stay`` to give, when it holds what is asked (「内線は？」)
+        return None if decided is None or decided.entry_id == follows.topic else decided
 
     def _party_in_context(self, follows: Earlier) -> str | None:
         """The party the latest question named, else the one the last answer is about, else
@@ -295,7 +303,8 @@ class Answerer:
         parts = [p for i, p in enumerate(parts)
                  if not i or p.outcome is not Outcome.ANSWER or p.entry_id != parts[i - 1].entry_id]
         if len(parts) < 2:
-            return None
+            # one question asked in several ways: its answer, without parts
+            return parts[0].model_copy(update=flags) if parts[0].outcome is Outcome.ANSWER else None
         entries = [p.entry_id for p in parts if p.entry_id]
         answered = [p for p in parts if p.outcome is Outcome.ANSWER]
         if not answered or len(set(entries)) != len(entries):

@@ -24,8 +24,8 @@ _ASKING = re.compile(
     r"たい(?:です|のですが|んですが|んだけど)?[。．\s]*$|教えて(?:ください|下さい|くれ|ほしい|欲しい|もらえ|いただ|頂)|"
     r"教えて[。．！!\s]*$|知りたい|いただけ|頂け|願い(?:ます|いたします)|(?:迷って|困って|悩んで)(?:い)?ます[。．\s]*$|"
     r"(?:ほしい|欲しい)(?:です)?[。．\s]*$|[^\W\d_]も[。．！!\s]*$|っけ[。．\s]*$|[^\W\d_]は[。．\s]*$|"
-    r"のか(?:が|も)?(?:分からない|わからない|気になって(?:い|お)?(?:ます|ります|る))"
-    r"(?:んだけど|んですが|んです|ので)?[。．\s]*$|"
+    r"か(?:が|も|どうかが|どうかも)?(?:分からない|わからない|気になって(?:い|お)?(?:ます|ります|る)|気になります|気になる|"
+    r"心配|不安)(?:です|だ|で)?(?:んだけど|んですが|んです|ので)?[。．\s]*$|でしょう[。．\s]*$|"
     r"\b(?:what|when|where|who|why|how|which|is|are|was|were|do|does|did|can|could|should|will|has|have)\b)",
     re.IGNORECASE,
 )
@@ -60,6 +60,10 @@ _OPENS_WITH_INTERROGATIVE = re.compile(r"^(?:どこ|どう|何|なに|なん|い
 # 「そこって何をしてる会社？」: a word standing for a company or office named before.
 _THERE = re.compile(r"あそこ|そこ|そちら|その(?:会社|事務所|法人|企業|業者)")
 
+# 「漏れたの？漏れてないの？どっち？」, 「もう使えるようになった？それともまだ？」: the other side of
+# the question before, or asking which: no question of its own.
+_ALTERNATIVE = re.compile(r"^(?:それとも|or\b)|^(?:どっち|どちら|どっちなの|どちらですか|結局どっち)[?？。\s]*$",
+                          re.IGNORECASE)
 # 「調査の方法と手順、つまりフォレンジック調査って…」: what follows つまり says what the sentence
 # asks; the words before it are the same question less precisely put.
 _RESTATED = re.compile(r"[、,，]\s*(?:つまり|要するに|すなわち|言い換えると|言い換えれば)[、,，]?")
@@ -149,6 +153,11 @@ class Focus:
 def leans_on_sentence_before(sentence: str) -> bool:
     """「それはいつですか？」 or 「どうすればいいですか」: the sentence does not say what it is about."""
     return points_back(sentence) or _OPENS_WITH_INTERROGATIVE.match(sentence.strip()) is not None
+
+
+def is_alternative(sentence: str) -> bool:
+    """「それともまだ？」, 「どっち？」: the other side of the question before it."""
+    return _ALTERNATIVE.match(sentence.strip()) is not None
 
 
 def restated(sentence: str) -> str:

@@ -12,14 +12,16 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from faq.focus import leans_on_sentence_before, restated
+from faq.focus import is_alternative, leans_on_sentence_before, restated
 from faq.phrases import alternation_source
 
 # Sentences end at a question mark or a full stop, not inside brackets (「いつ頃（2024年？）出ますか」);
 # only asking sentences become parts.
-_SENTENCE_END = re.compile(r"(?<=[?？。．!！])(?![)）」』?？!！])\s*|\n+")
-# English: "When did it happen and was my data leaked?" joins two questions with "and".
-_ENGLISH_JOIN = re.compile(r"(?:,?\s+and|,)\s+(?=(?:was|were|is|are|did|does|do|who|what|when|where|why|how|can|"
+# A question mark quoted by って or と (「どうする？ってのと、…」) ends no sentence either; a polite
+# question ending followed by a space does (「げんいんはなんですか　まいなんばーは…」).
+_SENTENCE_END = re.compile(r"(?<=[?？。．!！])(?![)）」』?？!！]|って|と[、,])\s*|(?:(?<=ですか)|(?<=ますか)|(?<=でしょうか))\s+|\n+")
+# English: "When did it happen and was my data leaked?" joins two questions with "and" (or "+").
+_ENGLISH_JOIN = re.compile(r"(?:,?\s+and|,|\s+[+&])\s+(?=(?:was|were|is|are|did|does|do|who|what|when|where|why|how|can|"
                            r"could|should|will|has|have)\b)", re.IGNORECASE)
 
 
@@ -28,8 +30,8 @@ _BULLET = re.compile(r"^\s*(?:[・•\-*＊●○◯■□]|[0-9０-９]+[.)．�
 
 # 「①いつ起きた ②再開はいつ」 or "q1: … q2: …" on one line (① reads 1 once the text is cleaned): numbers counting
 # up from 1, each at the start or after a space, and not a date, an amount or a count (「2023年」,
-# 「2点質問です」).
-_INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))[(（]?(?:q|問)?([1-9])[.)．）:]?\s*(?![\d年月日時分円人件号点つ個問%％.,:])")
+# 「2点質問です」); a number may follow a comma (「…理由、(2) 情報漏えいの有無、(3) …」).
+_INLINE_NUMBER = re.compile(r"(?:^|(?<=[\s、,]))[(（]?(?:q|問)?([1-9])[.)．）:]?\s*(?![\d年月日時分円人件号点つ個問%％.,:])")
 # 「第一に…、第二に…」, 「1つ目は…、2つ目は…」: ordinals counting up, anywhere in the text.
 _ORDINAL = re.compile(r"第([1-5一二三四五])(?:に|として|は)?|([1-5一二三四五])つ目(?:に|として|は|が)?")
 _KANJI_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
@@ -46,6 +48,9 @@ _UNCOUNTED_ITEMS = 3
 # (「退職したのですが、」「心配で、」) is context, not an item.
 _ITEM_CHARS = 14
 _GOES_ON = re.compile(r"(?:が|けど|けれど|ので|から|て|で|し|ば|ても|たら|とき|時|場合|際)$")
+
+# The heading of a list: 「社労夢の件👀」, 「確認したいこと」, 「質問:」.
+_HEADING = re.compile(r"(?:件|について|質問|確認したいこと|聞きたいこと|教えて)[^\w]*$|[:：]\s*$")
 
 # A part may start with the word that joined it to the one before (「また漏えいしたのか」).
 _LEADING_JOINER = re.compile(r"^(?:また|あと|それと|それから|そして|and also|and|also)[、,\s]*", re.IGNORECASE)
@@ -88,12 +93,12 @@ class Splitter:
         """
         bullets = [_BULLET.sub("", line) for line in text.splitlines() if _BULLET.match(line)]
         if len(bullets) < 2:
-            bullets = _numbered_inline(text)
+            bullets = _numbered_inline(text) or _listed_lines(text, asking)
         if len(bullets) > 1:
             return bullets if len(bullets) <= self.max_parts else [text]
         sentences: list[str] = []
         for sentence in (s for s in _SENTENCE_END.split(text) if s and s.strip()):
-            if sentences and _RESTATES.match(sentence.strip()):
+            if sentences and (_RESTATES.match(sentence.strip()) or is_alternative(sentence)):
                 sentences[-1] += sentence
             else:
                 sentences.append(sentence)
@@ -101,8 +106,11 @@ class Splitter:
         # one that does not ask (「不審な郵便物が届きました。」) is the context of the next question.
         pieces: list[str] = []
         context = ""
-        for sentence in sentences:
-            if len(sentences) > 1 and not (asking(sentence) or _LEADING_JOINER.match(sentence.strip())):
+        for i, sentence in enumerate(sentences):
+            # 「…ゼロじゃないんですよね？」 checks an assumption, but with 「あと…」 after it, it asks
+            added_to = i + 1 < len(sentences) and _LEADING_JOINER.match(sentences[i + 1].strip()) and re.search(
+                r"[?？]\s*$", sentence)
+            if len(sentences) > 1 and not (asking(sentence) or _LEADING_JOINER.match(sentence.strip()) or added_to):
                 context += sentence
                 continue
             own = self._pieces_of(restated(sentence), asking)
@@ -126,6 +134,25 @@ class Splitter:
                 pieces += (_items(joined[0]) or joined[:1]) + joined[1:] if len(joined) > 1 else joined
         pieces = [_LEADING_JOINER.sub("", p.strip(" 、,，。")) for p in pieces]
         return [p for p in pieces if any(ch.isalnum() for ch in p)]
+
+
+def _listed_lines(text: str, asking: Callable[[str], bool]) -> list[str]:
+    """「社労夢の件👀\n原因\n調査方法\n再発防止\nざっくりでいいので」: short lines, one item each,
+    between an optional heading and an optional closing line; none of the lines asks."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if any(asking(line) for line in lines):
+        return []
+    if lines and _HEADING.search(lines[0]):
+        lines = lines[1:]
+    if lines and not _is_item(lines[-1]):
+        lines = lines[:-1]
+    return lines if len(lines) > 1 and all(map(_is_item, lines)) else []
+
+
+def _is_item(line: str) -> bool:
+    """A short noun phrase: no sentence end, no clause that goes on, no heading."""
+    return (len(line) <= _ITEM_CHARS and not re.search(r"[。．？?！!]", line) and not _GOES_ON.search(line)
+            and not _HEADING.search(line))
 
 
 def _english_questions(sentence: str, asking: Callable[[str], bool]) -> list[str]:

@@ -74,6 +74,24 @@ def _labels(decision) -> list[str]:
     ("Is my data safe? What should I watch out for?", ["leak", "precautions"]),
     # an English question may open with "has"
     ("Has the service been restored, and where can I read more?", ["service-restored", "more-info"]),
+    # a polite question ending and a space end a sentence; so does a space before あと
+    ("げんいんはなんですか　ふっきゅうはしましたか", ["cause", "service-restored"]),
+    ("げんいんおしえて　あとろうむかんりじむしょのでんわも", ["cause", "contact-roumu"]),
+    # a question quoted with って is one of the list 「…ってのと、…」
+    ("怪しいメールが来たらどうする？ってのと、二次被害の有無", ["suspicious-contact", "secondary-damage"]),
+    ("what happened + is there anything I should watch out for?", ["what-happened", "precautions"]),
+    # checking an assumption is a question when 「あと」 adds another to it
+    ("漏えいの可能性はゼロじゃないんですよね？\nあと人事課の番号も教えて", ["leak", "contact-hr"]),
+    # short lines between a heading and a closing line are a list
+    ("社労夢の件\n原因\n再発防止策\nざっくりでいいので", ["cause", "prevention"]),
+    ("念のため、(1) 通知が来た理由、(2) 漏えいの有無を確認させてください", ["why-me", "leak"]),
+    # 「…か調べられる？」 asks HR to look something up
+    ("同僚のデータが漏れてるか調べられる？あと二次被害は？", ["escalate", "secondary-damage"]),
+    # 「…か心配です」 and 「…でしょう」 ask
+    ("ダークウェブに出てないか心配です。あと身代金は払ったんですか？", ["dark-web", "escalate"]),
+    ("誰が調査したんでしょう。あと補償とか。", ["investigation", "escalate"]),
+    # 「何が分かった」 asks for the findings
+    ("フォレンジック調査って何なのか、それで何が分かったのか教えて", ["forensic", "leak"]),
 ])
 def test_several_questions_get_one_answer_each_in_order(answerer, text, expected):
     assert _labels(answerer.decide(text)) == expected
@@ -95,9 +113,17 @@ def test_several_questions_get_one_answer_each_in_order(answerer, text, expected
                                   # what follows つまり is the question, put precisely
                                   "調査の方法と手順、つまりフォレンジック調査ってどういうものなのか教えて",
                                   # an English phrase that asks nothing names what the next one asks
-                                  "and the Shimonoseki labor office, what's their role?"])
+                                  "and the Shimonoseki labor office, what's their role?",
+                                  # それとも offers the other side of the same question
+                                  "不審なメールが来たら、無視していい？それとも人事課に相談すべき？"])
 def test_one_question_is_never_split(answerer, text):
     assert answerer.decide(text).parts == []
+
+
+def test_one_question_asked_both_ways_gets_its_answer(answerer):
+    decision = answerer.decide("漏れたの？漏れてないの？どっち？")
+    assert (decision.outcome, decision.entry_id, decision.parts) == (Outcome.ANSWER, "leak", [])
+    assert decision.question == "漏れたの？漏れてないの？どっち？"
 
 
 def test_a_part_the_notices_do_not_answer_keeps_its_precise_refusal(answerer, content):
@@ -232,6 +258,8 @@ def test_a_word_standing_for_a_party_is_the_party_named_before(answerer, text, e
     ("問い合わせ窓口ってある？", ["エムケイシステムってそもそも何の会社？"], "contact-mks"),
     # 担当の人 is the person in charge the last answer names
     ("担当の人の名前も分かる？", ["下関労務管理事務所の連絡先は？"], "contact-roumu"),
+    # with no party in the conversation, a contact is the university's
+    ("問い合わせ先は？", ["情報漏えいの有無は？"], "contact-hr"),
     # もし says nothing about what is asked
     ("もし来ちゃったら？", ["詐欺のDMが来るかもって聞いたけど、何に気をつければいい？"], "suspicious-contact"),
 ])

@@ -55,7 +55,8 @@ class Answerer:
         focus, parts = self.config.focus, self.config.parts
         self._focus = Focus(tuple(focus.formulas), tuple(focus.set_aside), focus.short_question_chars,
                             tuple(focus.affiliations))
-        self._splitter = Splitter(tuple(parts.joiners), tuple(parts.targets), parts.max_parts)
+        self._splitter = Splitter(tuple(parts.joiners), tuple(parts.targets), parts.max_parts,
+                                  tuple(parts.joiners_kept))
         self._party_side = compile_phrases(self.config.follow_up_party_side) or re.compile(r"(?!)")
         # Each party's canonical name by the word it is analysed to (エムケイシステム → えむけいしすてむ).
         analysed = {p: self.normalizer.analyze(p, "ja").tokens for p in self.config.follow_up_parties}
@@ -185,10 +186,14 @@ class Answerer:
     def _party_implied(self, text: str, analysis: Analysis, follows: Earlier, flags: dict) -> Decision | None:
         """「問い合わせ窓口ってある？」 after 「エムケイシステムってどんな会社？」: a follow-up not
         placed alone and naming no party asks about the party in context, as if it named it; with
-        no party in context, about the one the notices send everyone to now (人事課)."""
+        no party in context, a contact asked for (「問い合わせ先は？」) is the one the notices send
+        everyone to now (人事課)."""
         if analysis.language != "ja" or self._parties_named(analysis):
             return None
-        party = self._party_in_context(follows) or self.config.follow_up_default_party
+        party = self._party_in_context(follows)
+        # the slot phrases are looked for as typed: the synonym table folds 問い合わせ先 into 問い合わせ
+        if party is None and any(kind.name == "number" for kind in asked(self._slots, clean(text))):
+            party = self.config.follow_up_default_party
         decided = None if party is None else self._answered_about(f"{party}の{text}", flags)
         # the last answer again is for ``_stay`` to give, when it holds what is asked (「内線は？」)
         return None if decided is None or decided.entry_id == follows.topic else decided

@@ -68,6 +68,8 @@ class PartsPhrases(BaseModel):
     """Where a message may be cut into several questions (see ``faq.parts``)."""
 
     joiners: list[str] = []
+    # joiners whose words belong to the question before them (「…のはいつで、…」): the cut is after them
+    joiners_kept: list[str] = []
     targets: list[str] = []
     max_parts: int
 

@@ -25,7 +25,9 @@ _ASKING = re.compile(
     r"教えて[。．！!\s]*$|知りたい|いただけ|頂け|願い(?:ます|いたします)|(?:迷って|困って|悩んで)(?:い)?ます[。．\s]*$|"
     r"(?:ほしい|欲しい)(?:です)?[。．\s]*$|[^\W\d_]も[。．！!\s]*$|っけ[。．\s]*$|[^\W\d_]は[。．\s]*$|"
     r"か(?:が|も|どうかが|どうかも)?(?:分からない|わからない|気になって(?:い|お)?(?:ます|ります|る)|気になります|気になる|"
-    r"心配|不安)(?:です|だ|で)?(?:んだけど|んですが|んです|ので)?[。．\s]*$|でしょう[。．\s]*$|"
+    r"心配|不安)(?:です|だ|で)?"
+    r"(?:んだけど|んですが|んです|ので)?[。．\s]*$|でしょう[。．\s]*$|"
+    r"混乱して(?:い)?ます[。．\s]*$|(?:何|なに|なん)[。．\s]*$|あれば[。．\s]*$|あったら[。．\s]*$|"
     r"\b(?:what|when|where|who|why|how|which|is|are|was|were|do|does|did|can|could|should|will|has|have)\b)",
     re.IGNORECASE,
 )
@@ -48,8 +50,9 @@ _DEMONSTRATIVE = re.compile(r"^(?:(?:で|じゃあ|では|なら)、?)?(?:それ
                             r"^(?:and |so |but )?(?:that|this|it|they|there|those)\b", re.IGNORECASE)
 # 「財務課の小林です。」, 「経済学部教授の田中と申します。」: who writes, said before the question. The
 # affiliation is recognised by its last word (``affiliations`` in matching.yaml); without one
-# (「退職者です。」) the sentence is context that may matter, and stays.
-_INTRODUCTION = re.compile(r"^[、,\s]*(?P<who>[^\s。．、,？?！!]{1,30})の[^\s。．、,？?！!の]{1,8}"
+# (「退職者です。」) the sentence is context that may matter, and stays. A name has no particle:
+# 「下関労務管理事務所の連絡先を知りたいです。」 asks.
+_INTRODUCTION = re.compile(r"^[、,\s]*(?P<who>[^\s。．、,？?！!]{1,30})の[^\s。．、,？?！!のをがはにで]{1,8}"
                            r"(?:です|でございます|と申します|といいます)[。．！!\s]*$")
 # 「経済学部の事務を担当しております田中と申します。」: と申します introduces whoever writes it.
 _INTRODUCES_BY_NAME = re.compile(r"^[^？?]{1,60}と申します[。．！!\s]*$")

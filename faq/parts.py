@@ -31,7 +31,7 @@ _BULLET = re.compile(r"^\s*(?:[・•\-*＊●○◯■□]|[0-9０-９]+[.)．�
 # 「①いつ起きた ②再開はいつ」 or "q1: … q2: …" on one line (① reads 1 once the text is cleaned): numbers counting
 # up from 1, each at the start or after a space, and not a date, an amount or a count (「2023年」,
 # 「2点質問です」); a number may follow a comma (「…理由、(2) 情報漏えいの有無、(3) …」).
-_INLINE_NUMBER = re.compile(r"(?:^|(?<=[\s、,]))[(（]?(?:q|問)?([1-9])[.)．）:]?\s*(?![\d年月日時分円人件号点つ個問%％.,:])")
+_INLINE_NUMBER = re.compile(r"(?:^|(?<=[\s、,]))[(（]?(?:q|問)?([1-9])[.)．）:]?\s*(?![\d年月日時分円人件号点つ%％.,:])")
 # 「第一に…、第二に…」, 「1つ目は…、2つ目は…」: ordinals counting up, anywhere in the text.
 _ORDINAL = re.compile(r"第([1-5一二三四五])(?:に|として|は)?|([1-5一二三四五])つ目(?:に|として|は|が)?")
 _KANJI_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
@@ -49,11 +49,15 @@ _UNCOUNTED_ITEMS = 3
 _ITEM_CHARS = 14
 _GOES_ON = re.compile(r"(?:が|けど|けれど|ので|から|て|で|し|ば|ても|たら|とき|時|場合|際)$")
 
+# A question mark, or a worry (「…気になってます」, 「…が心配です」): a question when another follows.
+_ASKS_WITH_NEXT = re.compile(r"(?:[?？]|気になって(?:い|お)?(?:ます|ります|る)|(?:心配|不安)です)[。．\s]*$")
+
 # The heading of a list: 「社労夢の件👀」, 「確認したいこと」, 「質問:」.
 _HEADING = re.compile(r"(?:件|について|質問|確認したいこと|聞きたいこと|教えて)[^\w]*$|[:：]\s*$")
 
 # A part may start with the word that joined it to the one before (「また漏えいしたのか」).
-_LEADING_JOINER = re.compile(r"^(?:また|あと|それと|それから|そして|and also|and|also)[、,\s]*", re.IGNORECASE)
+_LEADING_JOINER = re.compile(r"^(?:また|あと|それと|それから|そして|ついでに|あわせて|併せて|加えて|さらに|ちなみに|"
+                             r"and also|and|also)[、,\s]*", re.IGNORECASE)
 
 
 # 「調査した会社ってどこ？社名知りたいです」: a short sentence saying what the person wants to
@@ -69,6 +73,9 @@ class Splitter:
     targets: tuple[str, ...]
     # A message is cut into at most this many questions; more parts are read as one message.
     max_parts: int
+    # 「異常が見つかったのはいつで、」: the message is cut after these, which stay with the question
+    # before them.
+    kept: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # 「転送されたんですか、それともされてないんですか」 asks one thing: それと is no joiner in
@@ -84,6 +91,9 @@ class Splitter:
                                     f"重な|同じ|同様|一致|比べ|違|異な|関係|関連)"
                                     for t in targets)
             pattern = f"{pattern}|{after_target}" if pattern else after_target
+        after_kept = "|".join(f"(?<={re.escape(k)})" for k in self.kept if k)
+        if after_kept:
+            pattern = f"{pattern}|{after_kept}" if pattern else after_kept
         object.__setattr__(self, "_joiner", re.compile(pattern, re.IGNORECASE) if pattern else None)
 
     def parts(self, text: str, asking: Callable[[str], bool]) -> list[str]:
@@ -107,9 +117,10 @@ class Splitter:
         pieces: list[str] = []
         context = ""
         for i, sentence in enumerate(sentences):
-            # 「…ゼロじゃないんですよね？」 checks an assumption, but with 「あと…」 after it, it asks
-            added_to = i + 1 < len(sentences) and _LEADING_JOINER.match(sentences[i + 1].strip()) and re.search(
-                r"[?？]\s*$", sentence)
+            # 「…ゼロじゃないんですよね？」 checks an assumption and 「…みたいで気になってます」 says a
+            # worry, but with 「あと…」 after it, either asks
+            added_to = (i + 1 < len(sentences) and _LEADING_JOINER.match(sentences[i + 1].strip()) is not None
+                        and _ASKS_WITH_NEXT.search(sentence) is not None)
             if len(sentences) > 1 and not (asking(sentence) or _LEADING_JOINER.match(sentence.strip()) or added_to):
                 context += sentence
                 continue

@@ -92,6 +92,23 @@ def _labels(decision) -> list[str]:
     ("誰が調査したんでしょう。あと補償とか。", ["investigation", "escalate"]),
     # 「何が分かった」 asks for the findings
     ("フォレンジック調査って何なのか、それで何が分かったのか教えて", ["forensic", "leak"]),
+    # 「…のかと…」, 「…かとか、…」, a space or 「…」 before あと, and "+" join
+    ("なんで止まったのかとマイナンバー平気なのか知りたい", ["cause", "my-number"]),
+    ("エムケイシステムがどんな会社かとか、労務管理事務所が何してるとことか知りたい", ["about-mks", "about-roumu"]),
+    ("マイナンバーが心配で…あと変なメールが来たときどうしたらいいかも不安です", ["my-number", "suspicious-contact"]),
+    ("経緯をざっと教えて＋人事課の番号も", ["timeline", "contact-hr"]),
+    # a line ending in 何 asks; a worry or 「…もあれば」 with a question after it asks
+    ("エムケイシステムって何\nなんで止まったの\n今は動いてるの", ["about-mks", "cause", "service-restored"]),
+    ("退職者に通知が届いてないみたいで気になってます。それと、通知の日付がいろいろあって混乱してます",
+     ["former-staff", "timeline"]),
+    ("経緯を時系列で知りたいです。元の発表のリンクもあれば", ["timeline", "more-info"]),
+    # 「いつで、」 joins and stays with the question before it; 「確認させてください」 is a formula
+    ("異常が見つかったのはいつで、再開したのはいつですか", ["when", "service-restored"]),
+    ("確認させてください。異常に気づいたのはいつで、大学の通知は何日付でしたか。", ["when", "timeline"]),
+    # a sentence naming an office and a particle is a question, not a self-introduction
+    ("下関労務管理事務所の連絡先を知りたいです。ついでに、二次被害の有無も", ["contact-roumu", "secondary-damage"]),
+    # ②個… is a number before a word, not a count
+    ("①原因 ②個情委への報告 について教えて", ["cause", "ppc-report"]),
 ])
 def test_several_questions_get_one_answer_each_in_order(answerer, text, expected):
     assert _labels(answerer.decide(text)) == expected
@@ -267,6 +284,12 @@ def test_a_follow_up_is_about_what_the_conversation_is_about(answerer, text, ear
     topic = answerer.decide(earlier[-1]).entry_id
     decision = answerer.decide(text, follows_from(earlier, topic))
     assert (decision.outcome, decision.entry_id, decision.follow_up) == (Outcome.ANSWER, entry_id, True)
+
+
+def test_only_a_contact_asked_for_is_the_university_s_by_default(answerer):
+    """「無視でいい？」 after the suspicious-contact part names no party and asks no contact."""
+    decision = answerer.decide("変な電話がきた。出ちゃったけど何も言ってない。どうすればいい？無視でいい？")
+    assert "contact-hr" not in [p.entry_id for p in decision.parts] + [decision.entry_id]
 
 
 def test_which_product_was_installed_is_a_name_no_answer_gives(answerer):

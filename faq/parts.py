@@ -50,7 +50,7 @@ _ITEM_CHARS = 14
 _GOES_ON = re.compile(r"(?:が|けど|けれど|ので|から|て|で|し|ば|ても|たら|とき|時|場合|際)$")
 
 # A question mark, or a worry (「…気になってます」, 「…が心配です」): a question when another follows.
-_ASKS_WITH_NEXT = re.compile(r"(?:[?？]|気になって(?:い|お)?(?:ます|ります|る)|(?:心配|不安)です)[。．\s]*$")
+_ASKS_WITH_NEXT = re.compile(r"(?:[?？]|気になって(?:い|お)?(?:ます|ります|る)|(?:心配|不安)(?:です|だ)?)[。．\s]*$")
 
 # The heading of a list: 「社労夢の件👀」, 「確認したいこと」, 「質問:」.
 _HEADING = re.compile(r"(?:件|について|質問|確認したいこと|聞きたいこと|教えて)[^\w]*$|[:：]\s*$")

@@ -132,7 +132,9 @@ def test_several_questions_get_one_answer_each_in_order(answerer, text, expected
                                   # an English phrase that asks nothing names what the next one asks
                                   "and the Shimonoseki labor office, what's their role?",
                                   # それとも offers the other side of the same question
-                                  "不審なメールが来たら、無視していい？それとも人事課に相談すべき？"])
+                                  "不審なメールが来たら、無視していい？それとも人事課に相談すべき？",
+                                  # a worry is the reason for the question after it
+                                  "今回も同じようなことが起きないか心配です。どんな点に注意すればよいでしょうか。"])
 def test_one_question_is_never_split(answerer, text):
     assert answerer.decide(text).parts == []
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from faq.asks import asked, compile_asks, unmet
 from faq.content import FaqContent
 from faq.focus import Focus, asks, names_it_by_demonstrative, points_back, signs_off, with_party
-from faq.parts import Splitter
+from faq.parts import Splitter, segmentations
 from faq.phrases import alternation_source, compile_phrases
 from faq.matcher import Matcher, Scored
 from faq.models import Candidate, Decision, Earlier, Entry, EntryKind, Outcome
@@ -86,7 +86,35 @@ class Answerer:
         # 「漏れたの？漏れてないの？どっち？」: parts that all ask one thing answer it, when the
         # message, read whole and on its own, finds nothing in particular
         unplaced = follows is None and decided.outcome is not Outcome.ANSWER and decided.entry_id is None
+        if (unplaced and several is None and decided.outcome is Outcome.ESCALATE
+                and (cut := self._decide_by_cuts(whole, flags)) is not None):
+            return cut
         return several if several is not None and unplaced else decided
+
+    def _decide_by_cuts(self, whole: str, flags: dict) -> Decision | None:
+        """「原因　再発防止策　大学の窓口」: a message not understood whole and with no joiner may
+        still ask several things; it is cut at commas and spaces where every piece is answered
+        on its own, each by a different entry (the surest such cut wins)."""
+        seen: dict[str, Decision] = {}
+
+        def alone(piece: str) -> Decision:
+            if piece not in seen:
+                seen[piece] = self._decide_turn(piece, piece, {"question": piece, "contains_my_number": False}, None)
+            return seen[piece]
+
+        best: list[Decision] | None = None
+        for pieces in segmentations(whole, self.config.cut_max_atoms, self._splitter.max_parts):
+            # a bare request (「それぞれ教えてもらえますか」) frames the pieces, it is none of them
+            parts = [alone(piece) for piece in pieces if self.normalizer.analyze(piece).tokens]
+            entries = [p.entry_id for p in parts]
+            sure = all(p.outcome is Outcome.ANSWER and p.score >= self.config.cut_min_score for p in parts)
+            if len(parts) > 1 and sure and len(set(entries)) == len(entries) and (
+                    best is None or min(p.score for p in parts) > min(p.score for p in best)):
+                best = parts
+        if best is None:
+            return None
+        return Decision(outcome=Outcome.ANSWER, entry_id=best[0].entry_id, language=best[0].language,
+                        score=min(p.score for p in best), parts=best, **flags)
 
     def _decide_turn(self, whole: str, text: str, flags: dict, follows: Earlier | None) -> Decision:
         """One question (``whole``, its frame removed, of the message ``text``), read with what

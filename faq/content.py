@@ -108,6 +108,8 @@ class MatchingConfig(BaseModel):
     follow_up_party_side: list[str] = []
     follow_up_entry_party_share: float = 0.5
     follow_up_default_party: str | None = None
+    cut_max_atoms: int
+    cut_min_score: float
     follow_up_minutes: int = 10
     review_group_similarity: float = 75.0
     review_abandoned_minutes: int = 30

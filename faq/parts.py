@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import combinations
 from dataclasses import dataclass
 
 from faq.focus import is_alternative, leans_on_sentence_before, restated
@@ -222,3 +223,23 @@ def _items(text: str) -> list[str] | None:
     if len(items) < 2 or any(not item or len(item) > _ITEM_CHARS or _GOES_ON.search(item) for item in items):
         return None
     return items
+
+
+# Where a message with no joiner may still be cut: commas and spaces (「原因　再発防止策　大学の窓口」).
+_ATOM_END = re.compile(r"(?<=[、,，])\s*|\s+")
+
+
+def segmentations(text: str, max_atoms: int, max_parts: int) -> list[list[str]]:
+    """Every way to cut ``text`` at its commas and spaces into 2 … ``max_parts`` pieces, in
+    order; none when it has more than ``max_atoms`` pieces between them (the work stays bounded:
+    at most C(max_atoms - 1, max_parts - 1) ways)."""
+    atoms = [a.strip(" 、,，") for a in _ATOM_END.split(text.strip())]
+    atoms = [a for a in atoms if a]
+    if len(atoms) < 2 or len(atoms) > max_atoms:
+        return []
+    ways: list[list[str]] = []
+    for count in range(2, min(max_parts, len(atoms)) + 1):
+        for cuts in combinations(range(1, len(atoms)), count - 1):
+            bounds = (0, *cuts, len(atoms))
+            ways.append(["".join(atoms[a:b]) for a, b in zip(bounds, bounds[1:])])
+    return ways

@@ -7,6 +7,7 @@ import pytest
 from faq.answerer import follows_from
 from faq.evaluate import Labelled, Multi, Thread, evaluate_conversations
 from faq.models import Outcome
+from faq.parts import segmentations
 from faq.replies import compose
 
 
@@ -109,6 +110,9 @@ def _labels(decision) -> list[str]:
     ("下関労務管理事務所の連絡先を知りたいです。ついでに、二次被害の有無も", ["contact-roumu", "secondary-damage"]),
     # ②個… is a number before a word, not a count
     ("①原因 ②個情委への報告 について教えて", ["cause", "ppc-report"]),
+    # no joiner, but every piece between commas or spaces is a sure answer of its own
+    ("原因、二次被害の有無、それぞれ教えてください", ["cause", "secondary-damage"]),
+    ("原因　二次被害　大学の窓口", ["cause", "secondary-damage", "contact-hr"]),
 ])
 def test_several_questions_get_one_answer_each_in_order(answerer, text, expected):
     assert _labels(answerer.decide(text)) == expected
@@ -133,10 +137,19 @@ def test_several_questions_get_one_answer_each_in_order(answerer, text, expected
                                   "and the Shimonoseki labor office, what's their role?",
                                   # それとも offers the other side of the same question
                                   "不審なメールが来たら、無視していい？それとも人事課に相談すべき？",
+                                  # a piece that is no sure answer is no question of its own
+                                  "フォレンジックってなに、新しいお菓子？",
                                   # a worry is the reason for the question after it
                                   "今回も同じようなことが起きないか心配です。どんな点に注意すればよいでしょうか。"])
 def test_one_question_is_never_split(answerer, text):
     assert answerer.decide(text).parts == []
+
+
+def test_cutting_at_commas_and_spaces_is_bounded():
+    """Six pieces give at most 5 + 10 ways to cut into two or three; seven give none."""
+    assert len(segmentations("a、b、c、d、e、f", max_atoms=6, max_parts=3)) == 15
+    assert segmentations("a、b、c、d、e、f、g", max_atoms=6, max_parts=3) == []
+    assert segmentations("原因　二次被害", max_atoms=6, max_parts=3) == [["原因", "二次被害"]]
 
 
 def test_one_question_asked_both_ways_gets_its_answer(answerer):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from faq.asks import asked, compile_asks, unmet
 from faq.content import FaqContent
 from faq.focus import Focus, asks, names_it_by_demonstrative, points_back, signs_off, with_party
-from faq.parts import Splitter, segmentations
+from faq.parts import Splitter, distributed, segmentations
 from faq.phrases import alternation_source, compile_phrases
 from faq.matcher import Matcher, Scored
 from faq.models import Candidate, Decision, Earlier, Entry, EntryKind, Outcome
@@ -78,7 +78,8 @@ class Answerer:
             return Decision(outcome=Outcome.SMALLTALK, entry_id=greeting, language=self.normalizer.language(text),
                             **flags)
         whole = self._without_frame(text)
-        pieces = self._splitter.parts(whole, asks)
+        pieces = (distributed(self.normalizer.canonicalize(clean(whole)), self.config.follow_up_parties)
+                  or self._splitter.parts(whole, asks))
         several = self._decide_parts(pieces, flags, follows) if len(pieces) > 1 else None
         if several is not None and several.parts:
             return several

@@ -9,7 +9,7 @@ can place on its own, so 「マイナンバーの暗号化について」 stays 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from itertools import combinations
 from dataclasses import dataclass
 
@@ -243,3 +243,23 @@ def segmentations(text: str, max_atoms: int, max_parts: int) -> list[list[str]]:
             bounds = (0, *cuts, len(atoms))
             ways.append(["".join(atoms[a:b]) for a, b in zip(bounds, bounds[1:])])
     return ways
+
+
+# 「人事課と労務事務所、それぞれの電話番号」: one question asked of each of two parties.
+_EACH = re.compile(r"それぞれ|両方|どちらも|各々")
+
+
+def distributed(text: str, names: Collection[str]) -> list[str]:
+    """「AとB、それぞれの電話番号を教えて」 → 「Aの電話番号を教えて」, 「Bの電話番号を教えて」, when A
+    and B are two of ``names`` (as written after the synonym table) and the message says
+    それぞれ or 両方; otherwise none (「エムケイシステムと社労夢の関係は？」 asks one thing)."""
+    if not names or _EACH.search(text) is None:
+        return []
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    match = re.search(rf"({alternatives})と({alternatives})[、,\s]*(?:の|で)?", text)
+    if match is None or match.group(1) == match.group(2):
+        return []
+    rest = _EACH.sub("", text[match.end():]).lstrip("のでを、, ")
+    if not rest:
+        return []
+    return [f"{match.group(1)}の{rest}", f"{match.group(2)}の{rest}"]

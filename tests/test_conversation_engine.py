@@ -110,6 +110,9 @@ def _labels(decision) -> list[str]:
     ("下関労務管理事務所の連絡先を知りたいです。ついでに、二次被害の有無も", ["contact-roumu", "secondary-damage"]),
     # ②個… is a number before a word, not a count
     ("①原因 ②個情委への報告 について教えて", ["cause", "ppc-report"]),
+    # one question asked of each of two parties
+    ("大学とエムケイシステム、両方の問い合わせ先を教えて", ["contact-hr", "contact-mks"]),
+    ("人事課と労務事務所の電話番号をそれぞれ教えてください", ["contact-hr", "contact-roumu"]),
     # no joiner, but every piece between commas or spaces is a sure answer of its own
     ("原因、二次被害の有無、それぞれ教えてください", ["cause", "secondary-damage"]),
     ("原因　二次被害　大学の窓口", ["cause", "secondary-damage", "contact-hr"]),

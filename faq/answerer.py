@@ -480,8 +480,13 @@ class Answerer:
         if match is None:
             return None
         rest = self._focus.without_formulas(match.string[match.end():])
-        if self.normalizer.analyze(rest).tokens and not signs_off(rest):
-            return None
+        # 「わかりました、人事課に電話してみます。ありがとうございました」: each sentence after it
+        # signs off, thanks again, or says nothing
+        for sentence in re.split(r"(?<=[。．!！])", rest):
+            said = clean(sentence).strip(" 。．!！")
+            again = self._greeting.fullmatch(f"{said}。")
+            if self.normalizer.analyze(sentence).tokens and not signs_off(sentence) and again is None:
+                return None
         return self._greeting_entry[match.group("phrase")]
 
     def _by_reading(self, analysis: Analysis) -> Scored | None:

@@ -21,8 +21,9 @@ from faq.phrases import alternation_source
 # A question mark quoted by って or と (「どうする？ってのと、…」) ends no sentence either; a polite
 # question ending followed by a space does (「げんいんはなんですか　まいなんばーは…」).
 _SENTENCE_END = re.compile(r"(?<=[?？。．!！])(?![)）」』?？!！]|って|と[、,])\s*|(?:(?<=ですか)|(?<=ますか)|(?<=でしょうか))\s+|\n+")
-# English: "When did it happen and was my data leaked?" joins two questions with "and" (or "+").
-_ENGLISH_JOIN = re.compile(r"(?:,?\s+and|,|\s+[+&])\s+(?=(?:was|were|is|are|did|does|do|who|what|when|where|why|how|can|"
+# English: "When did it happen and was my data leaked?" joins two questions with "and" (or "as well
+# as", "+", "/").
+_ENGLISH_JOIN = re.compile(r"(?:,?\s+and|,?\s+as well as|,|\s+[+&/])\s+(?=(?:was|were|is|are|did|does|do|who|what|when|where|why|how|can|"
                            r"could|should|will|has|have)\b)", re.IGNORECASE)
 
 
@@ -33,8 +34,8 @@ _BULLET = re.compile(r"^\s*(?:[・•\-*＊●○◯■□]|[0-9０-９]+[.)．�
 # up from 1, each at the start or after a space, and not a date, an amount or a count (「2023年」,
 # 「2点質問です」); a number may follow a comma (「…理由、(2) 情報漏えいの有無、(3) …」).
 _INLINE_NUMBER = re.compile(r"(?:^|(?<=[\s、,]))[(（]?(?:q|問)?([1-9])[.)．）:]?\s*(?![\d年月日時分円人件号点つ%％.,:])")
-# 「第一に…、第二に…」, 「1つ目は…、2つ目は…」: ordinals counting up, anywhere in the text.
-_ORDINAL = re.compile(r"第([1-5一二三四五])(?:に|として|は)?|([1-5一二三四五])つ目(?:に|として|は|が)?")
+# 「第一に…、第二に…」, 「1つ目は…、2つ目は…」, 「一点目：…」: ordinals counting up, anywhere in the text.
+_ORDINAL = re.compile(r"第([1-5一二三四五])(?:に|として|は)?|([1-5一二三四五])(?:つ|点)目(?:に|として|は|が)?[:：]?")
 _KANJI_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 
 # 「何が起きたのか、原因、再発防止策の3点を教えてください」: a list of as many items as it counts.
@@ -58,7 +59,7 @@ _HEADING = re.compile(r"(?:件|について|質問|確認したいこと|聞き�
 
 # A part may start with the word that joined it to the one before (「また漏えいしたのか」).
 _LEADING_JOINER = re.compile(r"^(?:また|あと|それと|それから|そして|ついでに|あわせて|併せて|加えて|さらに|ちなみに|"
-                             r"and also|and|also)[、,\s]*", re.IGNORECASE)
+                             r"and also|and|also|separately|besides)[、,\s]*", re.IGNORECASE)
 
 
 # 「調査した会社ってどこ？社名知りたいです」: a short sentence saying what the person wants to

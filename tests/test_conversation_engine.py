@@ -113,6 +113,19 @@ def _labels(decision) -> list[str]:
     # one question asked of each of two parties
     ("大学とエムケイシステム、両方の問い合わせ先を教えて", ["contact-hr", "contact-mks"]),
     ("人事課と労務事務所の電話番号をそれぞれ教えてください", ["contact-hr", "contact-roumu"]),
+    # 「…のか分かりません」 asks; 「、および」, 「という点、」, "/", "as well as" and "separately" join;
+    # 「一点目…二点目」 count; "two things:" frames the list
+    ("なぜ通知が来たのか分かりません。対象の情報も教えてください。", ["why-me", "affected-data"]),
+    ("対象データの範囲、および二次被害の有無についてご教示ください。", ["affected-data", "secondary-damage"]),
+    ("下関労務管理事務所はどういう会社なのかという点、エムケイの窓口は今も開いているのかという点を教えて",
+     ["about-roumu", "contact-mks"]),
+    ("when did it happen / has the service come back", ["when", "service-restored"]),
+    ("Could you tell me whether any misuse has been reported, as well as how much the attackers demanded?",
+     ["secondary-damage", "escalate"]),
+    ("Is there any sign the data was copied out? Separately, who ran the investigation?", ["leak", "investigation"]),
+    ("一点目は原因、二点目は再発防止策についてです", ["cause", "prevention"]),
+    ("Two things: why was my info in that system? who is the contact person at the labor office?",
+     ["why-me", "contact-roumu"]),
     # no joiner, but every piece between commas or spaces is a sure answer of its own
     ("原因、二次被害の有無、それぞれ教えてください", ["cause", "secondary-damage"]),
     ("原因　二次被害　大学の窓口", ["cause", "secondary-damage", "contact-hr"]),
@@ -310,9 +323,21 @@ def test_only_a_contact_asked_for_is_the_university_s_by_default(answerer):
     assert "contact-hr" not in [p.entry_id for p in decision.parts] + [decision.entry_id]
 
 
-def test_which_product_was_installed_is_a_name_no_answer_gives(answerer):
-    decision = answerer.decide("どのセキュリティ製品を入れたの？", follows_from(["再発防止はちゃんとやってる？"], "prevention"))
+@pytest.mark.parametrize("text", ["どのセキュリティ製品を入れたの？", "具体的にどんなセキュリティ製品を導入したんですか？"])
+def test_which_product_was_installed_is_a_name_no_answer_gives(answerer, text):
+    decision = answerer.decide(text, follows_from(["再発防止はちゃんとやってる？"], "prevention"))
     assert decision.outcome is Outcome.ESCALATE
+
+
+def test_doubting_why_it_is_safe_asks_the_last_answer_again(answerer):
+    decision = answerer.decide("なんで大丈夫って言い切れるの？", follows_from(["マイナンバーは漏れてない？"], "my-number"))
+    assert (decision.entry_id, decision.follow_up) == ("my-number", True)
+
+
+def test_signing_off_then_thanking_again_is_smalltalk(answerer):
+    decision = answerer.decide("わかりました、人事課に電話してみます。ありがとうございました",
+                               follows_from(["エムケイの窓口ってまだ電話つながります？"], "contact-mks"))
+    assert decision.outcome is Outcome.SMALLTALK
 
 
 def test_a_word_standing_for_a_place_with_no_party_before_is_read_as_it_is(answerer):

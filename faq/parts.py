@@ -234,15 +234,15 @@ def segmentations(text: str, max_atoms: int, max_parts: int) -> list[list[str]]:
     """Every way to cut ``text`` at its commas and spaces into 2 … ``max_parts`` pieces, in
     order; none when it has more than ``max_atoms`` pieces between them (the work stays bounded:
     at most C(max_atoms - 1, max_parts - 1) ways)."""
-    atoms = [a.strip(" 、,，") for a in _ATOM_END.split(text.strip())]
-    atoms = [a for a in atoms if a]
-    if len(atoms) < 2 or len(atoms) > max_atoms:
+    text = text.strip()
+    starts = [0] + [m.end() for m in _ATOM_END.finditer(text) if 0 < m.end() < len(text)]
+    if len(starts) < 2 or len(starts) > max_atoms:
         return []
     ways: list[list[str]] = []
-    for count in range(2, min(max_parts, len(atoms)) + 1):
-        for cuts in combinations(range(1, len(atoms)), count - 1):
-            bounds = (0, *cuts, len(atoms))
-            ways.append(["".join(atoms[a:b]) for a, b in zip(bounds, bounds[1:])])
+    for count in range(2, min(max_parts, len(starts)) + 1):
+        for cuts in combinations(starts[1:], count - 1):
+            bounds = (0, *cuts, len(text))
+            ways.append([text[a:b].strip().strip("、,，").strip() for a, b in zip(bounds, bounds[1:])])
     return ways
 
 

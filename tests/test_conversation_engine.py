@@ -167,7 +167,7 @@ def test_cutting_at_commas_and_spaces_is_bounded():
     assert segmentations("a、b、c、d、e、f、g", max_atoms=6, max_parts=3) == []
     assert segmentations("原因　二次被害", max_atoms=6, max_parts=3) == [["原因", "二次被害"]]
     # a piece keeps the spaces inside it: English words stay apart
-    assert ["was my data leaked", "who ran it"] in segmentations("was my data leaked, who ran it", 6, 2)
+    assert ["data leaked", "who ran it"] in segmentations("data leaked, who ran it", 6, 2)
 
 
 def test_one_question_asked_both_ways_gets_its_answer(answerer):

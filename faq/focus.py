@@ -29,7 +29,7 @@ _ASKING = re.compile(
     r"(?:です|だ|で)?"
     r"(?:んだけど|んですが|んです|ので)?[。．\s]*$|でしょう[。．\s]*$|"
     r"混乱して(?:い)?ます[。．\s]*$|(?:何|なに|なん)[。．\s]*$|あれば[。．\s]*$|あったら[。．\s]*$|"
-    r"\b(?:what|when|where|who|why|how|which|is|are|was|were|do|does|did|can|could|should|will|has|have)\b)",
+    r"\b(?:what|when|where|who|why|how|which|whether|is|are|was|were|do|does|did|can|could|should|will|has|have)\b)",
     re.IGNORECASE,
 )
 # A sentence that only checks an assumption before the real question: 「…わけじゃないよね？」,
@@ -64,9 +64,12 @@ _OPENS_WITH_INTERROGATIVE = re.compile(r"^(?:どこ|どう|何|なに|なん|い
 # 「そこって何をしてる会社？」: a word standing for a company or office named before.
 _THERE = re.compile(r"あそこ|そこ|そちら|その(?:会社|事務所|法人|企業|業者)")
 
-# 「漏れたの？漏れてないの？どっち？」, 「もう使えるようになった？それともまだ？」: the other side of
-# the question before, or asking which: no question of its own.
-_ALTERNATIVE = re.compile(r"^(?:それとも|or\b)|^(?:どっち|どちら|どっちなの|どちらですか|結局どっち)[?？。\s]*$",
+# 「漏れたの？漏れてないの？どっち？」, 「あったんですか、なかったんですか」, 「もう使えるようになった？
+# それともまだ？」, "Like, was any of it taken?": the other side of the question before, asking
+# which, or the same question again.
+_ALTERNATIVE = re.compile(r"^(?:それとも|or\b|like,|i mean\b|in other words\b)|"
+                          r"^(?:どっち|どちら|どっちなの|どちらですか|結局どっち|"
+                          r"(?:あった|なかった|ある|ない|ありました|ありませんでした)(?:ん|の)?(?:です)?か?)[?？。\s]*$",
                           re.IGNORECASE)
 # 「調査の方法と手順、つまりフォレンジック調査って…」: what follows つまり says what the sentence
 # asks; the words before it are the same question less precisely put.
@@ -160,7 +163,7 @@ def leans_on_sentence_before(sentence: str) -> bool:
 
 
 def is_alternative(sentence: str) -> bool:
-    """「それともまだ？」, 「どっち？」: the other side of the question before it."""
+    """「それともまだ？」, 「どっち？」, "Like, …": the question before it, again or from the other side."""
     return _ALTERNATIVE.match(sentence.strip()) is not None
 
 

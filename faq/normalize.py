@@ -52,13 +52,14 @@ _KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]+")
 
 # Parts of speech that carry meaning; particles, auxiliaries and symbols are dropped.
 _CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "代名詞", "副詞", "感動詞", "接尾辞", "接頭辞"}
+_WHAT_HAPPENED = re.compile(r"\bwhat\s+(?:(?:even|actually|exactly|really|just)\s+)?happen", re.IGNORECASE)
 _EN_STOPWORDS = {
     "a", "an", "the", "is", "are", "was", "were", "be", "been", "do", "does", "did", "i", "my",
     "me", "we", "our", "you", "your", "it", "its", "to", "of", "in", "on", "for", "and", "or",
     "this", "that", "there", "any", "can", "will", "would", "should", "could", "please", "about",
     "what", "with", "at", "by", "from", "so", "if", "has", "have", "had", "now", "still", "also",
     "just", "really", "currently", "yet", "already", "am", "us", "tell", "know", "exactly", "actually",
-    "then", "ok", "okay", "anyway", "but", "thing", "stuff",
+    "then", "ok", "okay", "anyway", "but", "thing", "stuff", "oh", "hey", "btw", "um", "uh",
 }
 
 Language = Literal["ja", "en"]
@@ -306,7 +307,9 @@ class Normalizer:
             text)
 
     def _english_tokens(self, text: str) -> list[str]:
-        words: list[str] = []
+        """Stemmed English words without stop words. "what" is a stop word, but "what (exactly)
+        happened" asks for the account of events, not its cause or date: one word of its own."""
+        words: list[str] = ["whathappen"] if _WHAT_HAPPENED.search(text) else []
         for word in _WORD_EN_APOSTROPHE.findall(text):
             clitic = _CLITIC.search(word)
             base = word[: clitic.start()] if clitic else word

@@ -19,12 +19,12 @@ from faq.phrases import alternation_source
 # Sentences end at a question mark or a full stop, not inside brackets (「いつ頃（2024年？）出ますか」);
 # only asking sentences become parts.
 # A question mark quoted by って or と (「どうする？ってのと、…」) ends no sentence either; a polite
-# question ending followed by a space does (「げんいんはなんですか　まいなんばーは…」).
-_SENTENCE_END = re.compile(r"(?<=[?？。．!！])(?![)）」』?？!！]|って|と[、,])\s*|(?:(?<=ですか)|(?<=ますか)|(?<=でしょうか))\s+|\n+")
+# question ending followed by a space or a comma does (「げんいんはなんですか　まいなんばーは…」).
+_SENTENCE_END = re.compile(r"(?<=[?？。．!！])(?![)）」』?？!！]|って|と[、,])\s*|(?:(?<=ですか)|(?<=ますか)|(?<=でしょうか))[\s、,]+|\n+")
 # English: "When did it happen and was my data leaked?" joins two questions with "and" (or "as well
 # as", "+", "/").
 _ENGLISH_JOIN = re.compile(r"(?:,?\s+and|,?\s+as well as|,|\s+[+&/])\s+(?=(?:was|were|is|are|did|does|do|who|what|when|where|why|how|can|"
-                           r"could|should|will|has|have)\b)", re.IGNORECASE)
+                           r"could|should|will|has|have|whether)\b)", re.IGNORECASE)
 
 
 # A list (「以下3点教えてください」 then 「・漏えいの有無」 …): each bulleted line is a question.
@@ -41,6 +41,9 @@ _KANJI_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 # 「何が起きたのか、原因、再発防止策の3点を教えてください」: a list of as many items as it counts.
 # The count may stand apart: 「A、B、C、この3つお願いします」.
 _COUNTED = re.compile(r"(?:[、,，]\s*(?:この|これら|以上の|上記の))?の?([23二三])(?:点|つ)")
+# 「3つ聞きたい。いつ分かったのか、犯人は誰なのか、今はもう使えるのか」: a sentence announcing as many
+# questions as the short items of the next one.
+_ANNOUNCED = re.compile(r"([23二三])(?:つ|点)の?(?:聞きたい|質問|あります|教えて|お願い|確認|伺いたい|お伺い)")
 # 「漏えいの有無、マイナンバーの扱い、二次被害の有無を教えて」: three or more short items before a
 # request are a list even uncounted.
 _REQUEST_TAIL = re.compile(r"(?:を|について|についても|も)?(?:教えて|知りたい|お願い|ください|下さい)[^、,，]*$")
@@ -51,14 +54,15 @@ _UNCOUNTED_ITEMS = 3
 _ITEM_CHARS = 14
 _GOES_ON = re.compile(r"(?:が|けど|けれど|ので|から|て|で|し|ば|ても|たら|とき|時|場合|際)$")
 
-# A question mark, or a worry (「…気になってます」, 「…が心配です」): a question when another follows.
-_ASKS_WITH_NEXT = re.compile(r"(?:[?？]|気になって(?:い|お)?(?:ます|ります|る)|(?:心配|不安)(?:です|だ)?)[。．\s]*$")
+# A question mark, a worry (「…気になってます」, 「…が心配です」) or 「…のか」 (「何が起きたのか一言で。」):
+# a question when another follows.
+_ASKS_WITH_NEXT = re.compile(r"(?:[?？]|気になって(?:い|お)?(?:ます|ります|る)|(?:心配|不安)(?:です|だ)?)[。．\s]*$|のか")
 
 # The heading of a list: 「社労夢の件👀」, 「確認したいこと」, 「質問:」.
 _HEADING = re.compile(r"(?:件|について|質問|確認したいこと|聞きたいこと|教えて)[^\w]*$|[:：]\s*$")
 
 # A part may start with the word that joined it to the one before (「また漏えいしたのか」).
-_LEADING_JOINER = re.compile(r"^(?:また|あと|それと|それから|そして|ついでに|あわせて|併せて|加えて|さらに|ちなみに|"
+_LEADING_JOINER = re.compile(r"^(?:また|あと|それと|それから|そして|ついでに|あわせて|併せて|加えて|さらに|ちなみに|で(?=[、,])|"
                              r"and also|and|also|separately|besides)[、,\s]*", re.IGNORECASE)
 
 
@@ -110,10 +114,17 @@ class Splitter:
             return bullets if len(bullets) <= self.max_parts else [text]
         sentences: list[str] = []
         for sentence in (s for s in _SENTENCE_END.split(text) if s and s.strip()):
-            if sentences and (_RESTATES.match(sentence.strip()) or is_alternative(sentence)):
+            if sentences and is_alternative(sentence):
+                continue  # 「それともまだ？」 asks nothing the sentence before did not
+            if sentences and _RESTATES.match(sentence.strip()):
                 sentences[-1] += sentence
             else:
                 sentences.append(sentence)
+        for sentence, following in zip(sentences, sentences[1:]):
+            if (count := _ANNOUNCED.search(sentence)) is not None:
+                items = _items(_REQUEST_TAIL.sub("", following).strip(" 。．?？"))
+                if items is not None and len(items) == _number(count.group(1)) <= self.max_parts:
+                    return items
         # A sentence that starts with a joiner (「あと詳細が見られるページあれば」) adds a question;
         # one that does not ask (「不審な郵便物が届きました。」) is the context of the next question.
         pieces: list[str] = []
@@ -127,7 +138,8 @@ class Splitter:
                 context += sentence
                 continue
             own = self._pieces_of(restated(sentence), asking)
-            if own and context and leans_on_sentence_before(own[0]):
+            # 「不審な郵便物が届きました。どうすればいいですか。」; after 「で、」 or 「あと」 a new question
+            if own and context and leans_on_sentence_before(own[0]) and not _LEADING_JOINER.match(sentence.strip()):
                 own[0] = context + own[0]
             pieces += own
             context = ""

@@ -126,6 +126,15 @@ def _labels(decision) -> list[str]:
     ("一点目は原因、二点目は再発防止策についてです", ["cause", "prevention"]),
     ("Two things: why was my info in that system? who is the contact person at the labor office?",
      ["why-me", "contact-roumu"]),
+    # a polite question and a comma end a sentence; "quick q:" frames; 「2点聞きたい」 announces a list
+    ("エムケイシステムってなんですか、労務管理事務所ってなんですか", ["about-mks", "about-roumu"]),
+    ("Quick q: when did this happen, and is the service back up?", ["when", "service-restored"]),
+    ("2点聞きたいです。原因は何か、二次被害は出ているのか", ["cause", "secondary-damage"]),
+    ("Could you tell me when it happened, whether my data leaked, and where I can read more?",
+     ["when", "leak", "more-info"]),
+    # 「…のか」 then 「で、…」: two questions; "oh" says nothing
+    ("原因は何なのか簡単に。で、なんで私に通知が来たの", ["cause", "why-me"]),
+    ("Who investigated? oh and is my My Number ok", ["investigation", "my-number"]),
     # no joiner, but every piece between commas or spaces is a sure answer of its own
     ("原因、二次被害の有無、それぞれ教えてください", ["cause", "secondary-damage"]),
     ("原因　二次被害　大学の窓口", ["cause", "secondary-damage", "contact-hr"]),
@@ -155,6 +164,8 @@ def test_several_questions_get_one_answer_each_in_order(answerer, text, expected
                                   "不審なメールが来たら、無視していい？それとも人事課に相談すべき？",
                                   # a piece that is no sure answer is no question of its own
                                   "フォレンジックってなに、新しいお菓子？",
+                                  # yes or no, asked both ways
+                                  "結局漏えいはあったんですか、なかったんですか",
                                   # a worry is the reason for the question after it
                                   "今回も同じようなことが起きないか心配です。どんな点に注意すればよいでしょうか。"])
 def test_one_question_is_never_split(answerer, text):
@@ -329,6 +340,10 @@ def test_only_a_contact_asked_for_is_the_university_s_by_default(answerer):
 def test_which_product_was_installed_is_a_name_no_answer_gives(answerer, text):
     decision = answerer.decide(text, follows_from(["再発防止はちゃんとやってる？"], "prevention"))
     assert decision.outcome is Outcome.ESCALATE
+
+
+def test_what_happened_in_english_asks_for_the_account_not_the_cause_or_date(answerer):
+    assert answerer.decide("what exactly happened to 社労夢 back in june?").entry_id == "what-happened"
 
 
 def test_doubting_why_it_is_safe_asks_the_last_answer_again(answerer):

@@ -96,17 +96,19 @@ class Answerer:
         """「原因　再発防止策　大学の窓口」: a message not understood whole and with no joiner may
         still ask several things; it is cut at commas and spaces where every piece is answered
         on its own, each by a different entry (the surest such cut wins)."""
-        seen: dict[str, Decision] = {}
+        # each piece is decided once, whichever ways to cut share it; a bare request
+        # (「それぞれ教えてもらえますか」) names nothing: it frames the pieces, it is none of them
+        seen: dict[str, Decision | None] = {}
 
-        def alone(piece: str) -> Decision:
+        def alone(piece: str) -> Decision | None:
             if piece not in seen:
-                seen[piece] = self._decide_turn(piece, piece, {"question": piece, "contains_my_number": False}, None)
+                seen[piece] = self._decide_turn(piece, piece, {"question": piece, "contains_my_number": False},
+                                                None) if self.normalizer.analyze(piece).tokens else None
             return seen[piece]
 
         best: list[Decision] | None = None
         for pieces in segmentations(whole, self.config.cut_max_atoms, self._splitter.max_parts):
-            # a bare request (「それぞれ教えてもらえますか」) frames the pieces, it is none of them
-            parts = [alone(piece) for piece in pieces if self.normalizer.analyze(piece).tokens]
+            parts = [part for piece in pieces if (part := alone(piece)) is not None]
             entries = [p.entry_id for p in parts]
             sure = all(p.outcome is Outcome.ANSWER and p.score >= self.config.cut_min_score for p in parts)
             if len(parts) > 1 and sure and len(set(entries)) == len(entries) and (

@@ -106,14 +106,21 @@ class Answerer:
                                                 None) if self.normalizer.analyze(piece).tokens else None
             return seen[piece]
 
+        def sure(part: Decision) -> bool:
+            return part.outcome is Outcome.ANSWER and part.score >= self.config.cut_min_score
+
         best: list[Decision] | None = None
         for pieces in segmentations(whole, self.config.cut_max_atoms, self._splitter.max_parts):
-            parts = [part for piece in pieces if (part := alone(piece)) is not None]
-            entries = [p.entry_id for p in parts]
-            sure = all(p.outcome is Outcome.ANSWER and p.score >= self.config.cut_min_score for p in parts)
-            if len(parts) > 1 and sure and len(set(entries)) == len(entries) and (
-                    best is None or min(p.score for p in parts) > min(p.score for p in best)):
-                best = parts
+            parts: list[Decision] = []
+            for piece in pieces:  # the first piece that is no sure answer ends this way to cut
+                if (part := alone(piece)) is not None and not sure(part):
+                    break
+                parts += [part] if part is not None else []
+            else:
+                entries = [p.entry_id for p in parts]
+                if len(parts) > 1 and len(set(entries)) == len(entries) and (
+                        best is None or min(p.score for p in parts) > min(p.score for p in best)):
+                    best = parts
         if best is None:
             return None
         return Decision(outcome=Outcome.ANSWER, entry_id=best[0].entry_id, language=best[0].language,

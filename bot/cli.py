@@ -102,7 +102,7 @@ def chat(count: bool) -> None:
         except (EOFError, KeyboardInterrupt):
             click.echo()
             return
-        if question.strip().lower() in EXIT_WORDS:
+        if question.strip().lower().lstrip("/") in EXIT_WORDS:  # "/quit", as in other chat tools
             return
         session.handle(question)
 

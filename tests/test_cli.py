@@ -101,6 +101,13 @@ def test_chat_answers_like_the_bot_and_logs_masked(tmp_path):
     assert "9018" not in (tmp_path / "cli.db").read_bytes().decode("utf-8", "ignore")
 
 
+def test_chat_ends_on_a_slash_command_too(tmp_path):
+    """「/quit」 ends the chat as in other chat tools; it is not a question about staff who quit."""
+    result = run(["chat"], tmp_path, "/quit\nマイナンバーは大丈夫？\n")
+    assert result.returncode == 0, result.stderr
+    assert "暗号化" not in result.stdout and "former staff" not in result.stdout
+
+
 def test_chat_picks_a_clarify_choice_by_number_and_records_it(tmp_path):
     import sqlite3
 

@@ -75,6 +75,11 @@ _ALTERNATIVE = re.compile(r"^(?:それとも|or\b|like,|i mean\b|in other words\
 # asks; the words before it are the same question less precisely put.
 _RESTATED = re.compile(r"[、,，]\s*(?:つまり|要するに|すなわち|言い換えると|言い換えれば)[、,，]?")
 
+# 「3年前に退職した者です。私も対象になりますか？」: who the person is was said before (a question
+# about the person, not 「私もはっきり把握しておらず、困っています。」).
+_ABOUT_ME_TOO = re.compile(r"^(?:私|自分|僕|俺|うち|わたし)(?:も|の場合)")
+_QUESTION_END = re.compile(r"(?:[?？]|か)[。．\s]*$")
+
 _POINTS_BACK = re.compile(r"^(?:それ|その|そう|そちら|そこ|これ|この|こちら|あれ|あと|じゃあ|では|で、|なら|"
                           r"and\b|but\b|what about\b|how about\b|it\b|that\b|this\b)", re.IGNORECASE)
 
@@ -137,8 +142,8 @@ class Focus:
                 keep.add(i)
                 if i > 0 and not _CONFIRMATION.search(sentences[i - 1]) and (
                         (widen and not self._sets_aside(sentences[i - 1]))
-                        or len(_letters(sentences[i])) < self.short_question_chars or points_back(sentences[i])
-                        or _OPENS_WITH_INTERROGATIVE.match(sentences[i])):
+                        or len(_letters(sentences[i])) < self.short_question_chars
+                        or leans_on_sentence_before(sentences[i])):
                     keep.add(i - 1)
             sentences = [s for i, s in enumerate(sentences) if i in keep]
         focused = " ".join(sentences)
@@ -158,8 +163,11 @@ class Focus:
 
 
 def leans_on_sentence_before(sentence: str) -> bool:
-    """「それはいつですか？」 or 「どうすればいいですか」: the sentence does not say what it is about."""
-    return points_back(sentence) or _OPENS_WITH_INTERROGATIVE.match(sentence.strip()) is not None
+    """「それはいつですか？」, 「どうすればいいですか」 or 「私も対象になりますか」: the sentence does not
+    say what it is about, or who the person is."""
+    stripped = sentence.strip()
+    return (points_back(stripped) or _OPENS_WITH_INTERROGATIVE.match(stripped) is not None
+            or (_ABOUT_ME_TOO.match(stripped) is not None and _QUESTION_END.search(stripped) is not None))
 
 
 def is_alternative(sentence: str) -> bool:

@@ -24,7 +24,7 @@ _SENTENCE_END = re.compile(r"(?<=[?？。．!！])(?![)）」』?？!！]|って
 # English: "When did it happen and was my data leaked?" joins two questions with "and" (or "as well
 # as", "+", "/").
 _ENGLISH_JOIN = re.compile(r"(?:,?\s+and|,?\s+as well as|,|\s+[+&/])\s+(?=(?:was|were|is|are|did|does|do|who|what|when|where|why|how|can|"
-                           r"could|should|will|has|have|whether)\b)", re.IGNORECASE)
+                           r"could|should|will|has|have|whether|which)\b)", re.IGNORECASE)
 
 
 # A list (「以下3点教えてください」 then 「・漏えいの有無」 …): each bulleted line is a question.
@@ -155,10 +155,26 @@ class Splitter:
             pieces = []
             for piece in _english_questions(sentence, asking):
                 joined = self._joiner.split(piece) if self._joiner is not None else [piece]
+                joined = [q for part in joined for q in _interrogative_clauses(part)]
                 # 「何が起きたか、原因、それと今後の対策」: a list before its last item's joiner
                 pieces += (_items(joined[0]) or joined[:1]) + joined[1:] if len(joined) > 1 else joined
         pieces = [_LEADING_JOINER.sub("", p.strip(" 、,，。")) for p in pieces]
         return [p for p in pieces if any(ch.isalnum() for ch in p)]
+
+
+# 「いつ起きて、いつ復旧したの？」, 「誰が調べて、何が分かったの」: two clauses, each with its own
+# interrogative, joined by a comma after a verb's て or し (not 「…ので、」 nor 「…じゃなくて、」,
+# which set the first aside).
+_INTERROGATIVE = re.compile(r"いつ|どこ|誰|だれ|何|なに|なぜ|どう|どの|どんな")
+_BEFORE_INTERROGATIVE = re.compile(r"(?<=[てでし])(?<![のん]で)(?<!なくて)[、,]\s*(?=いつ|どこ|誰|だれ|何|なに|なぜ|どう|どの|どんな)")
+
+
+def _interrogative_clauses(text: str) -> list[str]:
+    """``text`` cut at a comma between two clauses that each open with an interrogative
+    (「今後どう対応して、どこに相談すれば」 asks one thing)."""
+    clauses = _BEFORE_INTERROGATIVE.split(text)
+    opens = all(_INTERROGATIVE.match(re.split(r"[、,]\s*", c)[-1].strip()) for c in clauses)
+    return clauses if len(clauses) > 1 and opens else [text]
 
 
 def _listed_lines(text: str, asking: Callable[[str], bool]) -> list[str]:

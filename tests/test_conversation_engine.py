@@ -135,6 +135,15 @@ def _labels(decision) -> list[str]:
     # 「…のか」 then 「で、…」: two questions; "oh" says nothing
     ("原因は何なのか簡単に。で、なんで私に通知が来たの", ["cause", "why-me"]),
     ("Who investigated? oh and is my My Number ok", ["investigation", "my-number"]),
+    # "which" starts a question; "quick q's —" frames; 「簡単にお願いします」 is a formula
+    ("Why did I get this letter, and which of my data was in the system?", ["why-me", "affected-data"]),
+    ("Quick q's — what's 社労夢, and has anyone reported misuse of the data so far?",
+     ["about-mks", "secondary-damage"]),
+    ("原因は何なのかと、再開はいつなのか、簡単にお願いします", ["cause", "service-restored"]),
+    # two clauses that each open with an interrogative
+    ("いつ起きて、いつ復旧したの？", ["when", "service-restored"]),
+    # 「私も…か？」 is about the person the sentence before describes
+    ("去年退職した者です。私も対象になりますか？それと、二次被害は起きていますか？", ["former-staff", "secondary-damage"]),
     # no joiner, but every piece between commas or spaces is a sure answer of its own
     ("原因、二次被害の有無、それぞれ教えてください", ["cause", "secondary-damage"]),
     ("原因　二次被害　大学の窓口", ["cause", "secondary-damage", "contact-hr"]),
@@ -166,6 +175,8 @@ def test_several_questions_get_one_answer_each_in_order(answerer, text, expected
                                   "フォレンジックってなに、新しいお菓子？",
                                   # yes or no, asked both ways
                                   "結局漏えいはあったんですか、なかったんですか",
+                                  # a clause opening with no interrogative joins the next one
+                                  "今後どう対応して、どこに相談すればいいでしょうか",
                                   # a worry is the reason for the question after it
                                   "今回も同じようなことが起きないか心配です。どんな点に注意すればよいでしょうか。"])
 def test_one_question_is_never_split(answerer, text):
@@ -349,6 +360,12 @@ def test_what_happened_in_english_asks_for_the_account_not_the_cause_or_date(ans
 def test_doubting_why_it_is_safe_asks_the_last_answer_again(answerer):
     decision = answerer.decide("なんで大丈夫って言い切れるの？", follows_from(["マイナンバーは漏れてない？"], "my-number"))
     assert (decision.entry_id, decision.follow_up) == ("my-number", True)
+
+
+def test_a_day_of_the_weekend_is_what_the_hours_answer_holds(answerer):
+    """「土日祝除く」 answers 「土曜日もやってたんですか」 after the call centre's hours."""
+    decision = answerer.decide("土曜日もやってたんですか", follows_from(["エムケイシステムの窓口の受付時間を教えて"], "contact-mks"))
+    assert (decision.entry_id, decision.follow_up) == ("contact-mks", True)
 
 
 def test_signing_off_then_thanking_again_is_smalltalk(answerer):

@@ -129,17 +129,17 @@ class Splitter:
         # one that does not ask (「不審な郵便物が届きました。」) is the context of the next question.
         pieces: list[str] = []
         context = ""
+        joined = [_LEADING_JOINER.match(s.strip()) is not None for s in sentences]
         for i, sentence in enumerate(sentences):
             # 「…ゼロじゃないんですよね？」 checks an assumption and 「…みたいで気になってます」 says a
             # worry, but with 「あと…」 after it, either asks
-            added_to = (i + 1 < len(sentences) and _LEADING_JOINER.match(sentences[i + 1].strip()) is not None
-                        and _ASKS_WITH_NEXT.search(sentence) is not None)
-            if len(sentences) > 1 and not (asking(sentence) or _LEADING_JOINER.match(sentence.strip()) or added_to):
+            added_to = i + 1 < len(sentences) and joined[i + 1] and _ASKS_WITH_NEXT.search(sentence) is not None
+            if len(sentences) > 1 and not (asking(sentence) or joined[i] or added_to):
                 context += sentence
                 continue
             own = self._pieces_of(restated(sentence), asking)
             # 「不審な郵便物が届きました。どうすればいいですか。」; after 「で、」 or 「あと」 a new question
-            if own and context and leans_on_sentence_before(own[0]) and not _LEADING_JOINER.match(sentence.strip()):
+            if own and context and leans_on_sentence_before(own[0]) and not joined[i]:
                 own[0] = context + own[0]
             pieces += own
             context = ""
@@ -165,8 +165,9 @@ class Splitter:
 # 「いつ起きて、いつ復旧したの？」, 「誰が調べて、何が分かったの」: two clauses, each with its own
 # interrogative, joined by a comma after a verb's て or し (not 「…ので、」 nor 「…じゃなくて、」,
 # which set the first aside).
-_INTERROGATIVE = re.compile(r"いつ|どこ|誰|だれ|何|なに|なぜ|どう|どの|どんな")
-_BEFORE_INTERROGATIVE = re.compile(r"(?<=[てでし])(?<![のん]で)(?<!なくて)[、,]\s*(?=いつ|どこ|誰|だれ|何|なに|なぜ|どう|どの|どんな)")
+_INTERROGATIVES = "いつ|どこ|誰|だれ|何|なに|なぜ|どう|どの|どんな"
+_INTERROGATIVE = re.compile(_INTERROGATIVES)
+_BEFORE_INTERROGATIVE = re.compile(rf"(?<=[てでし])(?<![のん]で)(?<!なくて)[、,]\s*(?={_INTERROGATIVES})")
 
 
 def _interrogative_clauses(text: str) -> list[str]:
